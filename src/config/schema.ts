@@ -1,0 +1,106 @@
+/**
+ * The configuration schema: every key Outpost reads, its type and its default.
+ * One YAML file (`outpost start --config FILE`) is validated against it at start;
+ * unknown keys are errors (a typo must not silently fall back to a default).
+ * docs/configuration.md documents each key; keep the two in step.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:]+):\d{1,5}$/, 'expected "host:port"');
+const ipAddress = z.string().refine((s) => isIP(s) !== 0, 'expected an IPv4 or IPv6 address');
+const port = z.number().int().min(0).max(65535);
+
+const listener = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port,
+  /** starttls: plain with STARTTLS offered; implicit: TLS from the first byte (port 465 style). */
+  tls: z.enum(['starttls', 'implicit']).default('starttls'),
+});
+
+const smtp = z.strictObject({
+  listen: z.array(listener).min(1).default([
+    { host: '127.0.0.1', port: 2587, tls: 'starttls' },
+    { host: '127.0.0.1', port: 2465, tls: 'implicit' },
+  ]),
+  maxMessageBytes: z.number().int().positive().default(25 * 1024 * 1024),
+  maxRecipients: z.number().int().positive().default(100),
+  maxClients: z.number().int().positive().default(1000),
+  maxConnectionsPerTenant: z.number().int().positive().default(50),
+  maxConnectionsPerIp: z.number().int().positive().default(50),
+  /** Allow AUTH without TLS, but only from loopback clients. For tests and local tools. */
+  allowPlainAuthOnLoopback: z.boolean().default(false),
+  authFailures: z
+    .strictObject({ max: z.number().int().positive().default(5), window: duration.prefault('5m'), lockout: duration.prefault('15m') })
+    .prefault({}),
+  socketTimeout: duration.prefault('60s'),
+});
+
+const http = z.strictObject({
+  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(8025) }).default({ host: '127.0.0.1', port: 8025 }),
+  maxBodyBytes: z.number().int().positive().default(30 * 1024 * 1024),
+});
+
+const poolIp = z.strictObject({ ip: ipAddress, helo: z.string().min(1) });
+const pool = z.strictObject({
+  ips: z.array(poolIp).min(1),
+  /** Simultaneous connections from one IP of this pool to one destination. */
+  maxConnectionsPerDestination: z.number().int().positive().default(4),
+  /** Simultaneous outbound connections from one IP of this pool, all destinations. */
+  maxConnectionsPerIp: z.number().int().positive().default(100),
+  messagesPerConnection: z.number().int().positive().default(100),
+});
+
+const staticRoute = z.strictObject({ match: z.string().min(1), host: z.string().min(1), port: port.default(25) });
+
+const delivery = z.strictObject({
+  retrySchedule: z.array(duration).min(1).prefault(['5m', '10m', '20m', '40m', '1h', '2h', '4h']),
+  maxQueueAge: duration.prefault('5d'),
+  /** Send a delay warning DSN once a message has waited this long; 0 disables. */
+  delayWarningAfter: duration.prefault('4h'),
+  port: port.default(25),
+  tls: z
+    .strictObject({ mode: z.enum(['opportunistic', 'required', 'none']).default('opportunistic'), verify: z.boolean().default(false) })
+    .prefault({}),
+  /** Initial pause for an (IP, destination) after a "slow down" reply; doubles up to slowDownMax. */
+  slowDownInitial: duration.prefault('1m'),
+  slowDownMax: duration.prefault('1h'),
+  connectTimeout: duration.prefault('30s'),
+  commandTimeout: duration.prefault('5m'),
+  /** Jobs held in memory, ready to send, across all destinations (the rest waits on disk). */
+  maxReady: z.number().int().positive().default(5000),
+  /** How long SIGTERM waits for in-flight transactions before stopping anyway. */
+  shutdownGrace: duration.prefault('30s'),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().default('./var'),
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
+  platform: z
+    .strictObject({
+      /** Name used in SMTP banners, Received headers and DSNs. */
+      hostname: z.string().default('outpost.localhost'),
+      /** The platform's own domain: platform DKIM d=, bounce and FBL addresses. */
+      domain: z.string().default('outpost.localhost'),
+    })
+    .default({ hostname: 'outpost.localhost', domain: 'outpost.localhost' }),
+  tls: z
+    .strictObject({ cert: z.string(), key: z.string() })
+    .optional()
+    .describe('PEM files; when absent a self-signed pair is generated under dataDir on first start'),
+  smtp: smtp.prefault({}),
+  http: http.prefault({}),
+  dns: z
+    .strictObject({ servers: z.array(hostPort).default([]), timeout: duration.prefault('5s') })
+    .prefault({}),
+  routes: z.array(staticRoute).default([]),
+  pools: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'pool names are lower-case letters, digits and -'), pool).default({
+    default: pool.parse({ ips: [{ ip: '127.0.0.1', helo: 'localhost' }] }),
+    'high-risk': pool.parse({ ips: [{ ip: '127.0.0.2', helo: 'localhost' }] }),
+  }),
+  delivery: delivery.prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type PoolConfig = z.output<typeof pool>;

@@ -1,0 +1,70 @@
+/**
+ * Group commit: many writers, one transaction, one fsync.
+ *
+ * Writes queued in the same turn of the event loop (and any that arrive while
+ * a commit is running) are applied together inside one transaction by `flush`,
+ * then every caller's promise settles. Each write runs in its own savepoint, so
+ * one failing write (a constraint, a bug) rejects only its caller; if the
+ * commit itself fails (disk full, I/O error), every write in the group is
+ * rejected with that error and nothing is applied.
+ * Limit: the commit itself is synchronous (better-sqlite3), so a very large
+ * group blocks the event loop for its duration; maxBatch bounds that.
+ */
+
+type Op<T> = { apply: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
+
+export class GroupCommitter {
+  private queue: Op<unknown>[] = [];
+  private scheduled = false;
+
+  constructor(
+    /** Runs fn in a durable transaction (commit = fsync). */
+    private readonly transaction: (fn: () => void) => void,
+    /** Runs fn in a savepoint inside the open transaction. */
+    private readonly savepoint: <T>(fn: () => T) => T,
+    private readonly maxBatch = 2000,
+  ) {}
+
+  /** Queues `apply` to run inside the next group transaction. */
+  submit<T>(apply: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ apply, resolve, reject } as Op<unknown>);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Runs all queued writes now (used by close and by tests). */
+  flush(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const results: Array<{ ok: true; v: unknown } | { ok: false; e: unknown }> = [];
+      try {
+        this.transaction(() => {
+          for (const op of batch) {
+            try {
+              results.push({ ok: true, v: this.savepoint(op.apply) });
+            } catch (e) {
+              results.push({ ok: false, e });
+            }
+          }
+        });
+      } catch (e) {
+        for (const op of batch) op.reject(e);
+        continue;
+      }
+      batch.forEach((op, i) => {
+        const r = results[i]!;
+        if (r.ok) op.resolve(r.v);
+        else op.reject(r.e);
+      });
+    }
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+}
