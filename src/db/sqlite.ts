@@ -2,7 +2,8 @@
  * Opening an embedded SQLite database the way Outpost needs it: WAL journal,
  * synchronous=FULL (a commit is on disk when it returns), a busy timeout for
  * the second writer (CLI next to a running gateway), and schema migrations
- * tracked in PRAGMA user_version.
+ * per module, tracked in a schema_migrations table so several modules
+ * (tenants, suppression, pools…) can share one state database.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { dirname } from 'node:path';
 
 export type Db = Database.Database;
 
-export function openSqlite(file: string, migrations: readonly string[]): Db {
+export function openSqlite(file: string, module?: string, migrations: readonly string[] = []): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -18,14 +19,20 @@ export function openSqlite(file: string, migrations: readonly string[]): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < migrations.length; v++) {
+  if (module) migrate(db, module, migrations);
+  return db;
+}
+
+/** Applies the module's migrations not yet applied. A shipped migration is never edited. */
+export function migrate(db: Db, module: string, migrations: readonly string[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_migrations WHERE module = ?').get(module) as { version: number } | undefined;
+  for (let v = row?.version ?? 0; v < migrations.length; v++) {
     db.transaction(() => {
       db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
+      db.prepare('INSERT INTO schema_migrations (module, version) VALUES (?, ?) ON CONFLICT(module) DO UPDATE SET version = excluded.version').run(module, v + 1);
     })();
   }
-  return db;
 }
 
 /** SQLite error codes that mean "out of space" rather than a bug. */

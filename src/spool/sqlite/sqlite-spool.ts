@@ -69,7 +69,7 @@ export class SqliteSpool implements Spool {
   private closed = false;
 
   constructor(file: string) {
-    this.db = openSqlite(file, MIGRATIONS);
+    this.db = openSqlite(file, 'spool', MIGRATIONS);
     const tx = <T>(fn: () => T): T => this.db.transaction(fn)();
     this.gc = new GroupCommitter(tx, tx);
     const p = (sql: string): Statement => this.db.prepare(sql);

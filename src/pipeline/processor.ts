@@ -1,0 +1,95 @@
+/**
+ * The processing stage between cleanup and delivery: claims incoming messages
+ * from the spool, asks a Decider (scan → policy → sign) what to do with each,
+ * and records the decision (jobs per destination, quarantine, reject, drop).
+ *
+ * Runs when kicked (cleanup stored something) and on a slow timer as a safety
+ * net. Bounded: at most `batch` messages in flight at once. A decider error
+ * leaves the message to be retried after a crash-recovery or restart — it is
+ * logged and the message gets a processing-error event, never lost.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../log/logger.js';
+import type { IncomingMessage, RouteDecision, Spool } from '../spool/spool.js';
+
+export type Decider = (msg: IncomingMessage, body: Buffer) => Promise<RouteDecision>;
+
+export interface ProcessorOptions {
+  readonly spool: Spool;
+  readonly decide: Decider;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly batch?: number;
+  /** Called after messages were routed for delivery (wakes the delivery engine). */
+  readonly onRouted?: () => void;
+  /** Called with every routed message, for observers (reputation, metrics). */
+  readonly observe?: (msg: IncomingMessage, d: RouteDecision) => void;
+}
+
+export class Processor {
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: ProcessorOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), 1000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.idle = this.drain().finally(() => {
+      this.running = false;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.o.batch ?? 256;
+    for (;;) {
+      if (this.stopped) return;
+      const msgs = await this.o.spool.claimIncoming(batch);
+      if (msgs.length === 0) return;
+      await Promise.all(msgs.map((m) => this.one(m)));
+      this.o.onRouted?.();
+    }
+  }
+
+  private async one(m: IncomingMessage): Promise<void> {
+    try {
+      const body = await this.o.spool.readBody(m.id);
+      if (!body) throw new Error('message body missing');
+      const d = await this.o.decide(m, body);
+      await this.o.spool.route(m.id, d, this.o.clock.now());
+      this.o.observe?.(m, d);
+    } catch (e) {
+      this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'processing failed; message stays incoming until restart');
+      await this.o.spool.appendEvent(m.id, { type: 'processing-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle;
+  }
+}
+
+/** The decider used until scanning and policy are configured: bounces and alerts from high-risk, the rest from default. */
+export const basicDecider: Decider = async (m) => {
+  const pool = m.source === 'bounce' ? 'high-risk' : 'default';
+  return { route: { kind: 'deliver', pool, why: m.source === 'bounce' ? 'generated bounces leave from high-risk' : 'default route' }, events: [{ type: 'routed', data: { pool } }] };
+};
