@@ -1,0 +1,114 @@
+/**
+ * The `outpost` command. Each subcommand uses the same stores and functions
+ * as the gateway (TenantStore, Spool, PoolRegistry) — never a second
+ * implementation — so it works against a running gateway's data directory
+ * (SQLite WAL lets the CLI and the gateway share it) or a stopped one.
+ * Errors print one line `outpost: …` and exit non-zero; no stack traces.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { TenantError } from '../tenants/store.js';
+import { PoolError } from '../pools/registry.js';
+import { SpoolError } from '../spool/spool.js';
+import { startGateway } from '../gateway.js';
+import { tenantCommand } from './tenant.js';
+import { messageCommand, queueCommand } from './queue.js';
+import { poolCommand } from './pool.js';
+import { CliError, processIo, type Io } from './io.js';
+
+export const USAGE = `usage: outpost <command> [options]
+
+  start [--config FILE]                      run the gateway (defaults: SMTP 127.0.0.1:2587/2465, HTTP 127.0.0.1:8025, state in ./var)
+  config check [--config FILE]               validate a configuration file and print the effective settings
+  tenant add NAME --domain D [--domain D…]   create a tenant with its verified sender domains
+  tenant list | show NAME | disable NAME | enable NAME
+  tenant domain add|remove NAME DOMAIN
+  tenant credentials NAME [--api | --smtp [--user U]]   new SMTP password (default) or API key, printed once
+  message show ID                            a message with its recipients and event history
+  queue                                      counts per state, destination and pool
+  queue retry ID | queue delete ID           retry a queued message now, or delete it from the queue
+  pool status | pool disable IP [--reason R] | pool enable IP
+
+Every command takes --config FILE (to find dataDir) and --json for machine-readable output where it prints data.`;
+
+function configFrom(file: string | undefined): Config {
+  return loadConfig(file);
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'start':
+        return await start(rest, io);
+      case 'config':
+        return configCheck(rest, io);
+      case 'tenant':
+        return await tenantCommand(rest, io, configFrom);
+      case 'message':
+        return await messageCommand(rest, io, configFrom);
+      case 'queue':
+        return await queueCommand(rest, io, configFrom);
+      case 'pool':
+        return await poolCommand(rest, io, configFrom);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        io.err(`outpost: unknown command "${cmd}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) io.err(`outpost: ${p}`);
+      return 2;
+    }
+    if (e instanceof CliError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError) {
+      io.err(`outpost: ${e.message}`);
+      return e instanceof CliError ? e.exitCode : 1;
+    }
+    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`outpost: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function configCheck(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' } }, allowPositionals: true });
+  if (positionals[0] !== 'check') throw new CliError('usage: outpost config check [--config FILE]');
+  const c = configFrom(values.config);
+  io.out(JSON.stringify(c, null, 2));
+  return 0;
+}
+
+async function start(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
+  const config = configFrom(values.config);
+  let gw;
+  try {
+    gw = await startGateway({ config });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      throw new CliError(`cannot listen on ${err.address ?? '?'}:${err.port ?? '?'}: ${err.code}`, 1);
+    }
+    throw e;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: string): void => {
+      io.err(`outpost: ${sig} received, stopping`);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      void gw.stop().then(resolve);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  return 0;
+}

@@ -1,0 +1,89 @@
+/**
+ * `outpost tenant …`: create, list, show, enable/disable tenants, manage
+ * their verified domains, and issue credentials (printed once, stored hashed).
+ */
+import { parseArgs } from 'node:util';
+import type { Tenant } from '../tenants/store.js';
+import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
+
+const options = {
+  config: { type: 'string' },
+  domain: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  api: { type: 'boolean' },
+  smtp: { type: 'boolean' },
+  user: { type: 'string' },
+} as const;
+
+function showTenant(t: Tenant, io: Io): void {
+  io.out(`tenant:   ${t.id}`);
+  io.out(`state:    ${t.enabled ? 'enabled' : 'disabled'}`);
+  io.out(`created:  ${iso(t.createdAt)}`);
+  io.out(`domains:  ${t.domains.join(', ')}`);
+}
+
+export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLoader): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+  const config = loadConfig(values.config);
+  const [sub, name, extra] = positionals;
+  const need = (what: string | undefined, usage: string): string => {
+    if (!what) throw new CliError(`usage: outpost ${usage}`);
+    return what;
+  };
+  switch (sub) {
+    case 'add': {
+      const id = need(name, 'tenant add NAME --domain DOMAIN [--domain …]');
+      const t = await withState(config, (_db, tenants) => tenants.add(id, values.domain ?? []));
+      if (values.json) io.out(JSON.stringify(t));
+      else io.out(`created tenant ${t.id} with domains ${t.domains.join(', ')}\nnext: outpost tenant credentials ${t.id}`);
+      return 0;
+    }
+    case 'list': {
+      const list = await withState(config, (_db, tenants) => tenants.list());
+      if (values.json) io.out(JSON.stringify(list));
+      else io.out(table([['TENANT', 'STATE', 'DOMAINS', 'CREATED'], ...list.map((t) => [t.id, t.enabled ? 'enabled' : 'disabled', t.domains.join(','), iso(t.createdAt)])]) || 'no tenants');
+      return 0;
+    }
+    case 'show': {
+      const id = need(name, 'tenant show NAME');
+      const { t, creds } = await withState(config, (_db, tenants) => ({ t: tenants.require(id), creds: tenants.credentials(id) }));
+      if (values.json) {
+        io.out(JSON.stringify({ ...t, credentials: creds }));
+        return 0;
+      }
+      showTenant(t, io);
+      io.out('credentials:');
+      io.out(table([['  ID', 'KIND', 'USER', 'CREATED', 'REVOKED'], ...creds.map((c) => [`  ${c.id}`, c.kind, c.username ?? '-', iso(c.createdAt), iso(c.revokedAt)])]));
+      return 0;
+    }
+    case 'disable':
+    case 'enable': {
+      const id = need(name, `tenant ${sub} NAME`);
+      const t = await withState(config, (_db, tenants) => tenants.setEnabled(id, sub === 'enable'));
+      io.out(`tenant ${t.id} ${t.enabled ? 'enabled' : 'disabled'}`);
+      return 0;
+    }
+    case 'domain': {
+      const op = name;
+      const id = need(extra, 'tenant domain add|remove NAME DOMAIN');
+      const domain = need(positionals[3], 'tenant domain add|remove NAME DOMAIN');
+      if (op !== 'add' && op !== 'remove') throw new CliError('usage: outpost tenant domain add|remove NAME DOMAIN');
+      const t = await withState(config, (_db, tenants) => (op === 'add' ? tenants.addDomain(id, domain) : tenants.removeDomain(id, domain)));
+      io.out(`tenant ${t.id} domains: ${t.domains.join(', ')}`);
+      return 0;
+    }
+    case 'credentials': {
+      const id = need(name, 'tenant credentials NAME [--api | --smtp [--user U]]');
+      if (values.api && values.smtp) throw new CliError('choose one of --api or --smtp');
+      const result = await withState(config, async (_db, tenants) =>
+        values.api ? { api: await tenants.newApiKey(id) } : { smtp: await tenants.newSmtpPassword(id, values.user ?? id) },
+      );
+      if (values.json) io.out(JSON.stringify(result));
+      else if (result.api) io.out(`API key for ${id} (shown once, store it now):\n${result.api.key}`);
+      else if (result.smtp) io.out(`SMTP credentials for ${id} (shown once, store them now):\nusername: ${result.smtp.username}\npassword: ${result.smtp.password}`);
+      return 0;
+    }
+    default:
+      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials …');
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The gateway process: opens the stores, wires the stages together and starts
+ * the listeners. This is the only place that knows every component; stages
+ * receive what they need as arguments (no singletons).
+ *
+ *   SMTP/HTTP ingress → cleanup → spool → processor (scan/policy/sign) → delivery engine
+ *
+ * stop() closes listeners first (no new mail), lets in-flight SMTP
+ * transactions and deliveries finish within the grace period, then closes the
+ * stores. Anything not finished is still in the spool for the next start.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { SMTPServer } from 'smtp-server';
+import { createCleanup, type Cleanup } from './cleanup/cleanup.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Config } from './config/schema.js';
+import { openSqlite, type Db } from './db/sqlite.js';
+import { createHttpServer } from './ingress/http/server.js';
+import { buildRouter } from './ingress/http/routes.js';
+import { createSubmissionServer, createSubmissionShared } from './ingress/smtp/server.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { basicDecider, Processor, type Decider } from './pipeline/processor.js';
+import { SqliteSpool } from './spool/sqlite/sqlite-spool.js';
+import type { Spool } from './spool/spool.js';
+import { TenantStore } from './tenants/store.js';
+import { loadOrCreateTls } from './tls/certificates.js';
+import { DeliveryEngine } from './delivery/engine.js';
+import { PoolRegistry } from './pools/registry.js';
+import { buildDeliveryDeps } from './delivery/wiring.js';
+
+export interface GatewayOptions {
+  readonly config: Config;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  /** Replace the processing decision (tests, later stages). */
+  readonly decide?: Decider;
+}
+
+export interface Gateway {
+  readonly config: Config;
+  readonly spool: Spool;
+  readonly tenants: TenantStore;
+  readonly pools: PoolRegistry;
+  readonly cleanup: Cleanup;
+  readonly engine: DeliveryEngine;
+  /** Bound addresses, in config order (useful when a config port is 0). */
+  readonly smtpAddresses: AddressInfo[];
+  readonly httpAddress: AddressInfo;
+  stop(): Promise<void>;
+}
+
+export function openStateDb(dataDir: string): Db {
+  return openSqlite(join(dataDir, 'state.db'));
+}
+
+export function openSpool(dataDir: string): SqliteSpool {
+  return new SqliteSpool(join(dataDir, 'spool.db'));
+}
+
+function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (ev: 'error', cb: (e: Error) => void) => unknown }, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+export async function startGateway(o: GatewayOptions): Promise<Gateway> {
+  const { config } = o;
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? createLogger(config.log.level);
+  const state = openStateDb(config.dataDir);
+  const spool = openSpool(config.dataDir);
+  const recovered = await spool.recover();
+  if (recovered.jobs + recovered.messages > 0) log.info(recovered, 'spool: recovered work from an unclean stop');
+  const tenants = new TenantStore(state, clock);
+  const pools = new PoolRegistry(state, config.pools, clock);
+  const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
+
+  const cleanup = createCleanup({ spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d) });
+  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
+  const processor = new Processor({ spool, decide: o.decide ?? basicDecider, clock, log, onRouted: () => engine.kick() });
+  const kickingCleanup: Cleanup = {
+    checkEnvelopeSender: cleanup.checkEnvelopeSender,
+    submit: async (s) => {
+      const r = await cleanup.submit(s);
+      processor.kick();
+      return r;
+    },
+  };
+
+  const shared = createSubmissionShared(config.smtp, clock);
+  const smtpServers: SMTPServer[] = [];
+  const smtpAddresses: AddressInfo[] = [];
+  for (const l of config.smtp.listen) {
+    const server = createSubmissionServer({
+      hostname: config.platform.hostname, implicitTls: l.tls === 'implicit', tls, limits: config.smtp, shared,
+      authenticate: (u, p) => tenants.authenticateSmtp(u, p), cleanup: kickingCleanup, clock, log,
+    });
+    await listen(server, l.port, l.host);
+    smtpServers.push(server);
+    smtpAddresses.push(server.server.address() as AddressInfo);
+  }
+  const http: Server = createHttpServer(
+    buildRouter({
+      spool, cleanup: kickingCleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes,
+      maxRecipients: config.smtp.maxRecipients, authenticateApiKey: (k) => tenants.authenticateApiKey(k),
+    }),
+    log,
+  );
+  await listen(http, config.http.listen.port, config.http.listen.host);
+  const httpAddress = http.address() as AddressInfo;
+
+  processor.start();
+  engine.start();
+  log.info(
+    { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
+    'outpost gateway started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      log.info('outpost gateway stopping');
+      const closeSmtp = smtpServers.map((s) => new Promise<void>((r) => s.close(() => r())));
+      http.close();
+      http.closeIdleConnections();
+      await processor.stop();
+      await engine.stop(config.delivery.shutdownGrace);
+      await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
+      http.closeAllConnections();
+      await spool.close();
+      state.close();
+      log.info('outpost gateway stopped');
+    })());
+
+  return { config, spool, tenants, pools, cleanup: kickingCleanup, engine, smtpAddresses, httpAddress, stop };
+}
