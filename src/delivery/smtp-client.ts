@@ -123,7 +123,8 @@ class Session implements SmtpSession {
   }
 
   async quit(): Promise<void> {
-    if (!this.usable) {
+    if (this.busy || !this.usable) {
+      // quit() during a transaction aborts it (the pending send() resolves with a local failure)
       this.close();
       return;
     }

@@ -140,12 +140,16 @@ export interface SinkOptions {
 export interface SinkStats {
   /** TCP connections accepted, including refused and dropped ones. */
   connections: number;
+  /** Connections open now, and the most open at once (for concurrency-limit tests). */
   open: number;
   maxOpen: number;
+  /** MAIL commands answered (accepted or not). */
   mails: number;
   rcptAccepted: number;
   rcptRejected: number;
+  /** Messages refused after DATA (not in `messages`). */
   dataRejected: number;
+  /** Connections the sink dropped on purpose. */
   drops: number;
   /** Connections per client address. */
   readonly byRemote: Map<string, number>;

@@ -222,3 +222,29 @@ test('the server closing an idle session makes it unusable', () =>
       await assert.rejects(s.send({ mailFrom: 'a@src.test', rcptTo: ['x@d.test'], body: MSG }), { name: 'SmtpSessionError' });
     },
   ));
+
+test('an unsolicited reply between transactions makes the session unusable even if the server keeps the line open', () =>
+  withPeer(
+    (l) => standardReply(l, []),
+    async (peer, open) => {
+      const s = await open();
+      peer.conns[0]!.write('421 4.3.2 going down soon\r\n');
+      const deadline = Date.now() + 1000;
+      while (s.usable && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(s.usable, false);
+    },
+  ));
+
+test('close() during a transaction ends it with a local failure', () =>
+  withPeer(
+    (l) => (l === '.' ? null : standardReply(l, ['PIPELINING'])),
+    async (_peer, open) => {
+      const s = await open();
+      const pending = s.send({ mailFrom: 'a@src.test', rcptTo: ['x@d.test'], body: MSG });
+      setTimeout(() => s.close(), 100);
+      const r = await pending;
+      assert.deepEqual(r.failure && [r.failure.phase, r.failure.kind], ['data-end', 'closed']);
+      assert.equal(r.rcpts[0]!.final.code, 451);
+      assert.equal(s.usable, false);
+    },
+  ));
