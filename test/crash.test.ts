@@ -79,7 +79,7 @@ test('SIGKILL mid-load loses no acknowledged message; all reach the sink after r
     const acked: string[] = [];
     let stop = false;
     const client = async (n: number): Promise<void> => {
-      const tr = nodemailer.createTransport({ pool: true, maxConnections: 1, maxMessages: Infinity, host: HOST, port: SMTP_PORT, auth: { user: creds.smtp.username, pass: creds.smtp.password }, tls: { rejectUnauthorized: false } });
+      const tr = nodemailer.createTransport({ host: HOST, port: SMTP_PORT, auth: { user: creds.smtp.username, pass: creds.smtp.password }, tls: { rejectUnauthorized: false } });
       for (let i = 0; !stop; i++) {
         try {
           const info = await tr.sendMail({ from: 'ann@acme.test', to: `c${n}-${i}@dest.test`, subject: `crash ${n}-${i}`, text: 'x'.repeat(2000) });
