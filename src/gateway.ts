@@ -55,8 +55,8 @@ export function openStateDb(dataDir: string): Db {
   return openSqlite(join(dataDir, 'state.db'));
 }
 
-export function openSpool(dataDir: string): SqliteSpool {
-  return new SqliteSpool(join(dataDir, 'spool.db'));
+export function openSpool(dataDir: string, maxSizeMb = 0): SqliteSpool {
+  return new SqliteSpool(join(dataDir, 'spool.db'), { maxBytes: maxSizeMb * 1024 * 1024 });
 }
 
 function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (ev: 'error', cb: (e: Error) => void) => unknown }, port: number, host: string): Promise<void> {
@@ -71,7 +71,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
   const state = openStateDb(config.dataDir);
-  const spool = openSpool(config.dataDir);
+  const spool = openSpool(config.dataDir, config.spool.maxSizeMb);
   const recovered = await spool.recover();
   if (recovered.jobs + recovered.messages > 0) log.info(recovered, 'spool: recovered work from an unclean stop');
   const tenants = new TenantStore(state, clock);

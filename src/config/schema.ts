@@ -94,6 +94,12 @@ export const configSchema = z.strictObject({
   dns: z
     .strictObject({ servers: z.array(hostPort).default([]), timeout: duration.prefault('5s') })
     .prefault({}),
+  spool: z
+    .strictObject({
+      /** Cap on the spool database size in MiB; past it submissions get 452 4.3.1. 0 = only the disk limits it. */
+      maxSizeMb: z.number().int().nonnegative().default(0),
+    })
+    .prefault({}),
   routes: z.array(staticRoute).default([]),
   pools: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'pool names are lower-case letters, digits and -'), pool).default({
     default: pool.parse({ ips: [{ ip: '127.0.0.1', helo: 'localhost' }] }),

@@ -22,6 +22,8 @@ export class GroupCommitter {
     private readonly transaction: (fn: () => void) => void,
     /** Runs fn in a savepoint inside the open transaction. */
     private readonly savepoint: <T>(fn: () => T) => T,
+    /** Whether the group's transaction is still open. */
+    private readonly inTransaction: () => boolean,
     private readonly maxBatch = 2000,
   ) {}
 
@@ -48,6 +50,9 @@ export class GroupCommitter {
             try {
               results.push({ ok: true, v: this.savepoint(op.apply) });
             } catch (e) {
+              // Some errors (SQLITE_FULL, I/O) make SQLite roll back the whole
+              // transaction, not just the savepoint: then the group fails as one.
+              if (!this.inTransaction()) throw e;
               results.push({ ok: false, e });
             }
           }

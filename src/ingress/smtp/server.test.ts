@@ -206,3 +206,26 @@ describe('SMTP submission', () => {
     assert.ok(!all.includes(Buffer.from(`\0${other.user}\0${other.password}`).toString('base64')), 'nor the AUTH PLAIN blob');
   });
 });
+
+test('a full spool answers 452 4.3.1 and stores nothing; nothing is acknowledged that is not stored', async () => {
+  const small = await startTestGateway({ host: '127.0.20.3', config: { spool: { maxSizeMb: 1 }, smtp: { maxMessageBytes: 2_000_000 } } });
+  try {
+    const tr = nodemailer.createTransport({ host: '127.0.20.3', port: small.smtpPort, auth: { user: small.tenant.user, pass: small.tenant.password }, tls: { rejectUnauthorized: false } });
+    const acked: string[] = [];
+    let refusal = '';
+    for (let i = 0; i < 6 && !refusal; i++) {
+      try {
+        const info = await tr.sendMail({ from: 'ann@acme.test', to: 'b@example.net', text: `${i}`.repeat(300_000) });
+        acked.push(/queued as (\S+)/.exec(info.response)![1]!);
+      } catch (e) {
+        refusal = (e as Error).message;
+      }
+    }
+    assert.match(refusal, /452 4\.3\.1 Insufficient system storage/);
+    for (const id of acked) assert.ok(await small.gw.spool.readBody(id), `acknowledged ${id} is stored`);
+    const c = await small.gw.spool.counts();
+    assert.equal(Object.values(c.messages).reduce((a, b) => a + b, 0), acked.length, 'the refused message left nothing behind');
+  } finally {
+    await small.stop();
+  }
+});

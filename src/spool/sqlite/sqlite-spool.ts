@@ -68,10 +68,15 @@ export class SqliteSpool implements Spool {
   private readonly st: Record<string, Statement>;
   private closed = false;
 
-  constructor(file: string) {
+  /** `maxBytes` caps the database file (0: no cap); a write past it fails as "full". */
+  constructor(file: string, opts: { maxBytes?: number } = {}) {
     this.db = openSqlite(file, 'spool', MIGRATIONS);
+    if (opts.maxBytes) {
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      this.db.pragma(`max_page_count = ${Math.max(16, Math.floor(opts.maxBytes / pageSize))}`);
+    }
     const tx = <T>(fn: () => T): T => this.db.transaction(fn)();
-    this.gc = new GroupCommitter(tx, tx);
+    this.gc = new GroupCommitter(tx, tx, () => this.db.inTransaction);
     const p = (sql: string): Statement => this.db.prepare(sql);
     this.st = {
       insMessage: p(`INSERT INTO messages (id, tenant_id, source, client_ip, mail_from, size, rcpt_count, received_at, updated_at, state, subject, header_from, header_message_id)
