@@ -23,6 +23,7 @@ import { createSubmissionServer, createSubmissionShared } from './ingress/smtp/s
 import { createLogger, type Logger } from './log/logger.js';
 import { basicDecider, Processor, type Decider } from './pipeline/processor.js';
 import { SqliteSpool } from './spool/sqlite/sqlite-spool.js';
+import { ThreadedSqliteSpool } from './spool/sqlite/threaded-spool.js';
 import type { Spool } from './spool/spool.js';
 import { TenantStore } from './tenants/store.js';
 import { loadOrCreateTls } from './tls/certificates.js';
@@ -55,8 +56,9 @@ export function openStateDb(dataDir: string): Db {
   return openSqlite(join(dataDir, 'state.db'));
 }
 
-export function openSpool(dataDir: string, maxSizeMb = 0): SqliteSpool {
-  return new SqliteSpool(join(dataDir, 'spool.db'), { maxBytes: maxSizeMb * 1024 * 1024 });
+/** The spool for one-shot tools (CLI): in-process, no writer thread. */
+export function openSpool(dataDir: string): SqliteSpool {
+  return new SqliteSpool(join(dataDir, 'spool.db'));
 }
 
 function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (ev: 'error', cb: (e: Error) => void) => unknown }, port: number, host: string): Promise<void> {
@@ -71,7 +73,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
   const state = openStateDb(config.dataDir);
-  const spool = openSpool(config.dataDir, config.spool.maxSizeMb);
+  const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
   const recovered = await spool.recover();
   if (recovered.jobs + recovered.messages > 0) log.info(recovered, 'spool: recovered work from an unclean stop');
   const tenants = new TenantStore(state, clock);

@@ -44,6 +44,10 @@ async function waitForPort(host: string, port: number, ms = 15_000): Promise<voi
   }
 }
 
+function exited(c: ChildProcess): Promise<void> {
+  return new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
+}
+
 function startGw(config: string): ChildProcess {
   const c = spawn(process.execPath, [BIN, 'start', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   c.stderr?.on('data', (d: Buffer) => process.env['CRASH_DEBUG'] && process.stderr.write(d));
@@ -96,8 +100,7 @@ test('SIGKILL mid-load loses no acknowledged message; all reach the sink after r
     child.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
-    await new Promise((r) => child.once('exit', r));
-    if (process.env['CRASH_DEBUG']) console.error('acked', acked.length);
+    await exited(child);
     assert.ok(acked.length >= 10, `enough messages were acknowledged before the kill (${acked.length})`);
 
     const spool = new SqliteSpool(join(dir, 'var', 'spool.db'));
@@ -121,7 +124,7 @@ test('SIGKILL mid-load loses no acknowledged message; all reach the sink after r
     t.diagnostic(`acknowledged before SIGKILL: ${acked.length}; delivered after restart: all; duplicates: ${dups}`);
   } finally {
     child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await exited(child);
     await sink.close();
     await dns.close();
   }

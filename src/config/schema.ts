@@ -55,6 +55,8 @@ const pool = z.strictObject({
 const staticRoute = z.strictObject({ match: z.string().min(1), host: z.string().min(1), port: port.default(25) });
 
 const delivery = z.strictObject({
+  /** Keep everything queued and make no delivery attempts (maintenance, benchmarks of ingress alone). */
+  hold: z.boolean().default(false),
   retrySchedule: z.array(duration).min(1).prefault(['5m', '10m', '20m', '40m', '1h', '2h', '4h']),
   maxQueueAge: duration.prefault('5d'),
   /** Send a delay warning DSN once a message has waited this long; 0 disables. */

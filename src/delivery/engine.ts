@@ -28,6 +28,8 @@ import { Throttles } from './throttles.js';
 import type { Bouncer } from '../bounce/bouncer.js';
 
 export interface DeliverySettings {
+  /** When true the engine claims nothing: mail stays queued. */
+  readonly hold: boolean;
   readonly retrySchedule: readonly number[];
   readonly maxQueueAge: number;
   readonly delayWarningAfter: number;
@@ -82,7 +84,7 @@ export class DeliveryEngine {
 
   /** New or due work may exist: claim and dispatch. Coalesces concurrent calls. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.d.settings.hold) return;
     if (this.filling) {
       this.refill = true;
       return;

@@ -40,7 +40,7 @@ export function buildDeliveryDeps(o: { config: Config; spool: Spool; pools: Pool
     classify: (r) => classifyReply(r, rules),
     bouncer: createBouncer({ cleanup: o.cleanup, clock, hostname: config.platform.hostname, maxQueueAge: d.maxQueueAge }),
     settings: {
-      retrySchedule: d.retrySchedule, maxQueueAge: d.maxQueueAge, delayWarningAfter: d.delayWarningAfter, tls: d.tls,
+      hold: d.hold, retrySchedule: d.retrySchedule, maxQueueAge: d.maxQueueAge, delayWarningAfter: d.delayWarningAfter, tls: d.tls,
       slowDownInitial: d.slowDownInitial, slowDownMax: d.slowDownMax, connectTimeout: d.connectTimeout, commandTimeout: d.commandTimeout, maxReady: d.maxReady,
     },
   };

@@ -52,12 +52,14 @@ const VERIFIED_TTL_MS = 60_000;
 
 export class TenantStore {
   private readonly verified = new Map<string, number>();
+  private readonly ownsStmt;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
     migrate(db, 'tenants', TENANT_MIGRATIONS);
+    this.ownsStmt = db.prepare('SELECT 1 FROM tenant_domains WHERE tenant_id = ? AND domain = ?');
   }
 
   add(id: string, domains: readonly string[]): Tenant {
@@ -122,7 +124,7 @@ export class TenantStore {
 
   /** Is `domain` one of the tenant's verified sender domains? Exact match, case-insensitive. */
   ownsDomain(id: TenantId, domain: string): boolean {
-    return this.db.prepare('SELECT 1 FROM tenant_domains WHERE tenant_id = ? AND domain = ?').get(id, domain.toLowerCase()) !== undefined;
+    return this.ownsStmt.get(id, domain.toLowerCase()) !== undefined;
   }
 
   /** Issues a new SMTP password for `username` (default: the tenant's name), revoking its previous one. */

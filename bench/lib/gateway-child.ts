@@ -1,0 +1,71 @@
+/**
+ * Runs the real gateway (`bin/outpost.js start`) as a child process for
+ * benchmarks, with a config written to a fresh temporary directory, one
+ * tenant created through the CLI, and helpers to read the child's peak RSS
+ * and CPU time.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, peakRssMb } from './stats.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/outpost.js', import.meta.url));
+
+export interface GatewayChild {
+  readonly child: ChildProcess;
+  readonly dir: string;
+  readonly configFile: string;
+  readonly user: string;
+  readonly pass: string;
+  peakRssMb(): number;
+  cpuSeconds(): number;
+  cli(...args: string[]): string;
+  stop(): Promise<void>;
+}
+
+async function waitForPort(host: string, port: number, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`gateway did not open ${host}:${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `config` is merged as-is (JSON is YAML); it must set smtp.listen[0] host and port. */
+export async function startGatewayChild(config: Record<string, unknown>, tenant = { id: 'bench', domain: 'bench.test' }): Promise<GatewayChild> {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
+  const configFile = join(dir, 'outpost.yaml');
+  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, ...config }, null, 2));
+  const cli = (...args: string[]): string => {
+    const r = spawnSync(process.execPath, [BIN, ...args, '--config', configFile], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`outpost ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  cli('tenant', 'add', tenant.id, '--domain', tenant.domain);
+  const creds = JSON.parse(cli('tenant', 'credentials', tenant.id, '--json')) as { smtp: { username: string; password: string } };
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : []), BIN, 'start', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const listen = (config['smtp'] as { listen: Array<{ host: string; port: number }> }).listen[0]!;
+  await waitForPort(listen.host, listen.port);
+  return {
+    child, dir, configFile, user: creds.smtp.username, pass: creds.smtp.password, cli,
+    peakRssMb: () => peakRssMb(child.pid!),
+    cpuSeconds: () => cpuSeconds(child.pid!),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

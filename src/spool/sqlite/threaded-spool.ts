@@ -1,0 +1,114 @@
+/**
+ * The gateway's spool: SQLite with the writes on a dedicated writer thread.
+ * The event loop never waits for an fsync — it sends the operation, keeps
+ * serving SMTP and HTTP, and resolves the caller's promise when the writer
+ * reports the commit. Reads (bodies, views, due tenants) use a separate
+ * connection on this thread; WAL lets them run beside the writer and they
+ * see every commit whose reply has arrived.
+ *
+ * Invariant: a write's promise resolves only after its transaction committed
+ * (synchronous=FULL: on disk). If the writer thread dies, every pending and
+ * later write fails with SpoolError('io'), so nothing is acknowledged that
+ * was not stored.
+ */
+import { Worker } from 'node:worker_threads';
+import type { MessageId, TenantId } from '../../core/types.js';
+import { openSqlite, type Db } from '../../db/sqlite.js';
+import { SpoolError, type AttemptRecord, type DeliveryJob, type IncomingMessage, type NewMessage, type RouteDecision, type Spool, type SpoolEvent } from '../spool.js';
+import type { SpoolDbOptions } from './open.js';
+import { SqliteSpoolStore } from './store.js';
+import type { WriteOp, WriterReply } from './writer-protocol.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
+export class ThreadedSqliteSpool implements Spool {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: SpoolError | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly db: Db,
+    private readonly reader: SqliteSpoolStore,
+  ) {
+    worker.on('message', (r: WriterReply) => this.settle(r));
+    worker.on('error', (e) => this.fail(new SpoolError(`spool writer thread failed: ${e.message}`, 'io')));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new SpoolError(`spool writer thread exited (${code})`, 'io'));
+    });
+  }
+
+  static async open(file: string, opts: SpoolDbOptions = {}): Promise<ThreadedSqliteSpool> {
+    const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file, maxBytes: opts.maxBytes ?? 0 } });
+    await new Promise<void>((resolve, reject) => {
+      const onMsg = (r: WriterReply): void => {
+        if (r.id === 0) {
+          worker.off('error', reject);
+          if (r.ok) resolve();
+          else reject(new SpoolError(r.error.message, 'io'));
+        }
+      };
+      worker.once('message', onMsg);
+      worker.once('error', reject);
+    });
+    const db = openSqlite(file);
+    return new ThreadedSqliteSpool(worker, db, new SqliteSpoolStore(db));
+  }
+
+  private settle(r: WriterReply): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    this.pending.delete(r.id);
+    if (r.ok) p.resolve(r.value);
+    else if (r.error.kind) p.reject(new SpoolError(r.error.message, r.error.kind as SpoolError['kind']));
+    else p.reject(Object.assign(new Error(r.error.message), { name: r.error.name, code: r.error.code }));
+  }
+
+  private fail(e: SpoolError): void {
+    this.dead ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private call<T>(op: WriteOp | 'close', args: unknown[]): Promise<T> {
+    if (this.closed && op !== 'close') return Promise.reject(new SpoolError('spool is closed', 'closed'));
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  private async read<T>(fn: (s: SqliteSpoolStore) => T): Promise<T> {
+    if (this.closed) throw new SpoolError('spool is closed', 'closed');
+    return fn(this.reader);
+  }
+
+  enqueue(msg: NewMessage, events?: readonly SpoolEvent[]) { return this.call<void>('enqueue', [msg, events ?? []]); }
+  claimIncoming(limit: number) { return this.call<IncomingMessage[]>('claimIncoming', [limit]); }
+  route(id: MessageId, d: RouteDecision, at: number) { return this.call<void>('route', [id, d, at]); }
+  claimDue(tenantId: TenantId, now: number, limit: number) { return this.call<DeliveryJob[]>('claimDue', [tenantId, now, limit]); }
+  recordAttempt(rec: AttemptRecord) { return this.call<void>('recordAttempt', [rec]); }
+  release(jobIds: readonly number[], nextAt: number) { return this.call<void>('release', [jobIds, nextAt]); }
+  appendEvent(id: MessageId, ev: SpoolEvent, at: number) { return this.call<void>('appendEvent', [id, ev, at]); }
+  retryNow(id: MessageId, at: number) { return this.call<boolean>('retryNow', [id, at]); }
+  remove(id: MessageId, at: number, why: string) { return this.call<boolean>('remove', [id, at, why]); }
+  recover() { return this.call<{ messages: number; jobs: number }>('recover', []); }
+  dueTenants(now: number) { return this.read((s) => s.dueTenants(now)); }
+  nextDueAt() { return this.read((s) => s.nextDueAt()); }
+  readBody(id: MessageId) { return this.read((s) => s.readBody(id)); }
+  readRouting(id: MessageId) { return this.read((s) => s.readRouting(id)); }
+  getMessage(id: MessageId) { return this.read((s) => s.getMessage(id)); }
+  events(id: MessageId) { return this.read((s) => s.events(id)); }
+  counts() { return this.read((s) => s.counts()); }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.dead) await this.call<void>('close', []).catch(() => undefined);
+    this.closed = true;
+    this.db.close();
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Messages between ThreadedSqliteSpool (main thread) and its writer thread.
+ * Only the operations listed in WRITE_OPS cross; reads stay on the main
+ * thread's own read connection.
+ */
+export const WRITE_OPS = ['enqueue', 'claimIncoming', 'route', 'claimDue', 'recordAttempt', 'release', 'appendEvent', 'retryNow', 'remove', 'recover'] as const;
+export type WriteOp = (typeof WRITE_OPS)[number];
+
+export type WriterRequest = { id: number; op: WriteOp; args: unknown[] } | { id: number; op: 'close'; args: [] };
+
+export type WriterReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; kind?: string; code?: string } };

@@ -1,0 +1,63 @@
+/**
+ * The spool's writer thread: owns the only writing connection, applies write
+ * operations sent by ThreadedSqliteSpool in group commits (everything that
+ * arrived while the previous commit's fsync ran goes into the next one), and
+ * answers each with its result or a serialised error. Runs the migrations
+ * before it reports ready.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { GroupCommitter } from '../group-commit.js';
+import { SpoolError } from '../spool.js';
+import { openSpoolDb, toSpoolError } from './open.js';
+import { SqliteSpoolStore } from './store.js';
+import { WRITE_OPS, type WriteOp, type WriterReply, type WriterRequest } from './writer-protocol.js';
+
+const { file, maxBytes } = workerData as { file: string; maxBytes: number };
+const port = parentPort!;
+const db = openSpoolDb(file, { maxBytes });
+const store = new SqliteSpoolStore(db);
+const tx = <T>(fn: () => T): T => db.transaction(fn)();
+const gc = new GroupCommitter(tx, tx, () => db.inTransaction);
+
+const asBuffer = (u: Uint8Array | undefined | null): Buffer | undefined =>
+  u ? (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)) : undefined;
+
+/** Structured clone turns Buffers into Uint8Arrays; SQLite wants Buffers for BLOBs. */
+function revive(op: WriteOp, args: unknown[]): unknown[] {
+  if (op === 'enqueue') {
+    const m = args[0] as { raw: Uint8Array };
+    return [{ ...m, raw: asBuffer(m.raw) }, args[1]];
+  }
+  if (op === 'route') {
+    const d = args[1] as { prefix?: Uint8Array };
+    return [args[0], d.prefix ? { ...d, prefix: asBuffer(d.prefix) } : d, args[2]];
+  }
+  return args;
+}
+
+function reply(r: WriterReply): void {
+  port.postMessage(r);
+}
+
+port.on('message', (m: WriterRequest) => {
+  if (m.op === 'close') {
+    gc.flush();
+    db.close();
+    reply({ id: m.id, ok: true, value: undefined });
+    return;
+  }
+  if (!WRITE_OPS.includes(m.op)) {
+    reply({ id: m.id, ok: false, error: { name: 'Error', message: `unknown spool operation ${m.op}` } });
+    return;
+  }
+  const args = revive(m.op, m.args);
+  gc.submit(() => (store[m.op] as (...a: unknown[]) => unknown)(...args)).then(
+    (value) => reply({ id: m.id, ok: true, value }),
+    (e: unknown) => {
+      const err = toSpoolError(e) as Error & { kind?: string; code?: string };
+      reply({ id: m.id, ok: false, error: { name: err.name, message: err.message, ...(err instanceof SpoolError ? { kind: err.kind } : {}), ...(err.code ? { code: err.code } : {}) } });
+    },
+  );
+});
+
+reply({ id: 0, ok: true, value: 'ready' });
