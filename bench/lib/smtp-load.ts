@@ -20,6 +20,8 @@ export interface LoadOptions {
   readonly from: string;
   readonly rcpt: (i: number) => string;
   readonly startTls?: boolean;
+  /** AUTH PLAIN after EHLO (default true); false for a raw sink. */
+  readonly auth?: boolean;
 }
 
 export interface LoadResult {
@@ -104,8 +106,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       sock.write('EHLO load.test\r\n');
       await expect(r, '250');
     }
-    sock.write(`AUTH PLAIN ${Buffer.from(`\0${o.user}\0${o.pass}`).toString('base64')}\r\n`);
-    await expect(r, '235');
+    if (o.auth !== false) {
+      sock.write(`AUTH PLAIN ${Buffer.from(`\0${o.user}\0${o.pass}`).toString('base64')}\r\n`);
+      await expect(r, '235');
+    }
     for (;;) {
       const i = next++;
       if (i >= jobs.length) break;

@@ -44,6 +44,7 @@ interface AttemptContext {
 }
 
 const MAX_ADDRESSES_TRIED = 6;
+const MAX_UNSETTLED = 16;
 
 export async function runConnection(c: ConnectionContext): Promise<void> {
   const { deps, queue, ip } = c;
@@ -81,18 +82,24 @@ export async function runConnection(c: ConnectionContext): Promise<void> {
     return;
   }
   c.track(session);
+  // Recording a result (a commit) overlaps with sending the next message; at most
+  // MAX_UNSETTLED results per connection wait for their commit at any time.
+  const unsettled = new Set<Promise<void>>();
   try {
     let job: DeliveryJob | undefined = first;
     let count = 0;
     while (job) {
-      await deliverOne(c, session, job, mx);
+      const { done } = await deliverOne(c, session, job, mx);
+      unsettled.add(done);
+      void done.finally(() => unsettled.delete(done));
+      if (unsettled.size >= MAX_UNSETTLED) await Promise.race(unsettled);
       count++;
       if (!session.usable || count >= c.perConnection || c.throttles.pausedFor(ip.ip, queue.domain) > 0) break;
       job = c.take();
     }
   } finally {
     c.untrack(session);
-    await session.quit();
+    await Promise.all([session.quit(), ...unsettled]);
   }
 }
 
@@ -106,27 +113,28 @@ async function settleRemaining(c: ConnectionContext, first: DeliveryJob, reply: 
   }
 }
 
-async function deliverOne(c: ConnectionContext, session: SmtpSession, job: DeliveryJob, mx: string): Promise<void> {
+/** Sends one job; once sent, returns `done`, which settles when its result is recorded. */
+async function deliverOne(c: ConnectionContext, session: SmtpSession, job: DeliveryJob, mx: string): Promise<{ done: Promise<void> }> {
   const { deps } = c;
   const startedAt = deps.clock.now();
-  try {
-    const [body, routing] = await Promise.all([deps.spool.readBody(job.messageId), deps.spool.readRouting(job.messageId)]);
-    if (!body || !routing) {
-      deps.log.warn({ messageId: job.messageId, jobId: job.jobId }, 'delivery: message body gone; job skipped');
-      return;
-    }
-    const res = await session.send({
-      mailFrom: routing.wireMailFrom,
-      rcptTo: job.recipients.map((r) => r.rcpt),
-      body: routing.prefix ? [routing.prefix, body] : [body],
-    });
-    await settle(deps, c.throttles, job, res.rcpts.map((r) => ({ rcpt: r.rcpt, reply: r.final })), {
-      ip: c.ip, mx, remote: session.remoteAddress, tls: session.tls, startedAt,
-      ...(res.failure ? { failure: `${res.failure.phase}: ${res.failure.message}` } : {}),
-    });
-  } finally {
+  const [body, routing] = await Promise.all([deps.spool.readBody(job.messageId), deps.spool.readRouting(job.messageId)]);
+  if (!body || !routing) {
+    deps.log.warn({ messageId: job.messageId, jobId: job.jobId }, 'delivery: message body gone; job skipped');
     c.settled(job.jobId);
+    return { done: Promise.resolve() };
   }
+  const res = await session.send({
+    mailFrom: routing.wireMailFrom,
+    rcptTo: job.recipients.map((r) => r.rcpt),
+    body: routing.prefix ? [routing.prefix, body] : [body],
+  });
+  const done = settle(deps, c.throttles, job, res.rcpts.map((r) => ({ rcpt: r.rcpt, reply: r.final })), {
+    ip: c.ip, mx, remote: session.remoteAddress, tls: session.tls, startedAt,
+    ...(res.failure ? { failure: `${res.failure.phase}: ${res.failure.message}` } : {}),
+  })
+    .catch((e: unknown) => deps.log.error({ err: e, messageId: job.messageId, jobId: job.jobId }, 'delivery: recording the result failed; the job is retried after restart'))
+    .finally(() => c.settled(job.jobId));
+  return { done };
 }
 
 /** Records one attempt for a job and acts on what it says (pause, incident, bounce). */
