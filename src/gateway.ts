@@ -80,17 +80,15 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const pools = new PoolRegistry(state, config.pools, clock);
   const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
 
-  const cleanup = createCleanup({ spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d) });
+  // The processor takes new messages straight from cleanup (late-bound: the
+  // engine's bouncer submits through cleanup, and the processor wakes the engine).
+  let processor: Processor | undefined;
+  const cleanup = createCleanup({
+    spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
+    handoff: (m, raw) => processor!.offer(m, raw),
+  });
   const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
-  const processor = new Processor({ spool, decide: o.decide ?? basicDecider, clock, log, onRouted: () => engine.kick() });
-  const kickingCleanup: Cleanup = {
-    checkEnvelopeSender: cleanup.checkEnvelopeSender,
-    submit: async (s) => {
-      const r = await cleanup.submit(s);
-      processor.kick();
-      return r;
-    },
-  };
+  processor = new Processor({ spool, decide: o.decide ?? basicDecider, clock, log, onRouted: () => engine.kick() });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -98,7 +96,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   for (const l of config.smtp.listen) {
     const server = createSubmissionServer({
       hostname: config.platform.hostname, implicitTls: l.tls === 'implicit', tls, limits: config.smtp, shared,
-      authenticate: (u, p) => tenants.authenticateSmtp(u, p), cleanup: kickingCleanup, clock, log,
+      authenticate: (u, p) => tenants.authenticateSmtp(u, p), cleanup, clock, log,
     });
     await listen(server, l.port, l.host);
     smtpServers.push(server);
@@ -106,7 +104,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   }
   const http: Server = createHttpServer(
     buildRouter({
-      spool, cleanup: kickingCleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes,
+      spool, cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes,
       maxRecipients: config.smtp.maxRecipients, authenticateApiKey: (k) => tenants.authenticateApiKey(k),
     }),
     log,
@@ -137,5 +135,5 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, cleanup: kickingCleanup, engine, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, cleanup, engine, smtpAddresses, httpAddress, stop };
 }

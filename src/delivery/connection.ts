@@ -178,7 +178,7 @@ export async function settle(
   const notify = job.mailFrom !== '' && (j.bounced.length > 0 || warn); // never bounce a bounce
   // Read the original before recording: the spool drops the body once the message is done.
   const original = notify ? await deps.spool.readBody(job.messageId) : null;
-  await deps.spool.recordAttempt({ jobId: job.jobId, at: now, results: j.results, ...(j.nextAt !== undefined ? { nextAt: j.nextAt } : {}), countsAsAttempt: true, markWarned: warn, event });
+  await deps.spool.recordAttempt({ jobId: job.jobId, messageId: job.messageId, at: now, results: j.results, ...(j.nextAt !== undefined ? { nextAt: j.nextAt } : {}), countsAsAttempt: true, markWarned: warn, event });
   if (!notify) return;
   const failed = (e: unknown): void => deps.log.error({ err: e, messageId: job.messageId }, 'DSN generation failed');
   if (j.bounced.length > 0) await deps.bouncer.bounce(job, original, j.bounced, 'failure', a.mx).catch(failed);

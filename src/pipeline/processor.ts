@@ -3,7 +3,9 @@
  * from the spool, asks a Decider (scan → policy → sign) what to do with each,
  * and records the decision (jobs per destination, quarantine, reject, drop).
  *
- * Runs when kicked (cleanup stored something) and on a slow timer as a safety
+ * Messages come two ways: handed over by cleanup right after their durable
+ * write (offer(), with their bytes: no claim, no read), or claimed from the
+ * spool (after a restart). Runs when kicked and on a slow timer as a safety
  * net. Bounded: at most `batch` messages in flight at once. A decider error
  * leaves the message to be retried after a crash-recovery or restart — it is
  * logged and the message gets a processing-error event, never lost.
@@ -32,12 +34,19 @@ export class Processor {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
+  private offered: Array<{ msg: IncomingMessage; body: Buffer }> = [];
 
   constructor(private readonly o: ProcessorOptions) {}
 
   start(): void {
     this.timer = setInterval(() => this.kick(), 1000);
     this.timer.unref();
+    this.kick();
+  }
+
+  /** A message cleanup just stored as claimed, with its bytes. */
+  offer(msg: IncomingMessage, body: Buffer): void {
+    this.offered.push({ msg, body });
     this.kick();
   }
 
@@ -61,16 +70,21 @@ export class Processor {
     const batch = this.o.batch ?? 256;
     for (;;) {
       if (this.stopped) return;
-      const msgs = await this.o.spool.claimIncoming(batch);
-      if (msgs.length === 0) return;
-      await Promise.all(msgs.map((m) => this.one(m)));
+      if (this.offered.length > 0) {
+        const take = this.offered.splice(0, batch);
+        await Promise.all(take.map((x) => this.one(x.msg, x.body)));
+      } else {
+        const msgs = await this.o.spool.claimIncoming(batch);
+        if (msgs.length === 0) return;
+        await Promise.all(msgs.map((m) => this.one(m)));
+      }
       this.o.onRouted?.();
     }
   }
 
-  private async one(m: IncomingMessage): Promise<void> {
+  private async one(m: IncomingMessage, bytes?: Buffer): Promise<void> {
     try {
-      const body = await this.o.spool.readBody(m.id);
+      const body = bytes ?? (await this.o.spool.readBody(m.id));
       if (!body) throw new Error('message body missing');
       const d = await this.o.decide(m, body);
       await this.o.spool.route(m.id, d, this.o.clock.now());

@@ -96,7 +96,7 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       assert.equal(one.mailFrom, 'sender@acme.test');
       for (const j of jobs) {
         await s.recordAttempt({
-          jobId: j.jobId, at: T0 + 10, countsAsAttempt: true, event: { type: 'delivered' },
+          jobId: j.jobId, messageId: j.messageId, at: T0 + 10, countsAsAttempt: true, event: { type: 'delivered' },
           results: j.recipients.map((r) => ({ idx: r.idx, state: 'delivered', reply: { code: 250, enhanced: '2.0.0', text: 'ok' } })),
         });
       }
@@ -116,7 +116,7 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       const [job] = await s.claimDue('def', T0, 10);
       assert.ok(job);
       await s.recordAttempt({
-        jobId: job.jobId, at: T0, countsAsAttempt: true, nextAt: T0 + 300_000, event: { type: 'deferred' },
+        jobId: job.jobId, messageId: job.messageId, at: T0, countsAsAttempt: true, nextAt: T0 + 300_000, event: { type: 'deferred' },
         results: [
           { idx: 0, state: 'deferred', reply: { code: 451, enhanced: '4.3.0', text: 'later' } },
           { idx: 1, state: 'failed', reply: { code: 550, enhanced: '5.1.1', text: 'no such user' } },
@@ -191,7 +191,7 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       await s.route(m.id, { route: { kind: 'deliver', pool: 'default', why: 'clean' } }, T0);
       const [job] = await s.claimDue('ops', T0, 1);
       await s.recordAttempt({
-        jobId: job!.jobId, at: T0, countsAsAttempt: true, nextAt: T0 + 3_600_000, event: { type: 'deferred' },
+        jobId: job!.jobId, messageId: job!.messageId, at: T0, countsAsAttempt: true, nextAt: T0 + 3_600_000, event: { type: 'deferred' },
         results: [{ idx: 0, state: 'deferred', reply: { code: 421, text: 'busy' } }],
       });
       assert.equal(await s.retryNow(m.id, T0 + 1), true);

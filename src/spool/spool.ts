@@ -34,6 +34,12 @@ export interface NewMessage {
   readonly raw: Buffer;
   readonly receivedAt: number;
   readonly summary: MessageSummary;
+  /**
+   * Store it already claimed for processing (state 'processing'), because the
+   * caller hands it to the in-process processor directly; after a crash
+   * recover() returns it to 'incoming' like any claimed message.
+   */
+  readonly claimed?: boolean;
 }
 
 export interface SpoolEvent {
@@ -95,6 +101,7 @@ export type RecipientOutcome =
 
 export interface AttemptRecord {
   readonly jobId: number;
+  readonly messageId: MessageId;
   readonly at: number;
   readonly results: readonly RecipientOutcome[];
   /** When deferred recipients remain: when to try again. */

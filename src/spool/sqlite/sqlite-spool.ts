@@ -39,9 +39,9 @@ export class SqliteSpool implements Spool {
 
   enqueue(msg: NewMessage, events?: readonly SpoolEvent[]) { return this.write((s) => s.enqueue(msg, events)); }
   claimIncoming(limit: number) { return this.write((s) => s.claimIncoming(limit)); }
-  route(id: MessageId, d: RouteDecision, at: number) { return this.write((s) => s.route(id, d, at)); }
+  route(id: MessageId, d: RouteDecision, at: number) { return this.write((s) => void s.route(id, d, at)); }
   claimDue(tenantId: TenantId, now: number, limit: number) { return this.write((s) => s.claimDue(tenantId, now, limit)); }
-  recordAttempt(rec: AttemptRecord) { return this.write((s) => s.recordAttempt(rec)); }
+  recordAttempt(rec: AttemptRecord) { return this.write((s) => void s.recordAttempt(rec)); }
   release(jobIds: readonly number[], nextAt: number) { return this.write((s) => s.release(jobIds, nextAt)); }
   appendEvent(id: MessageId, ev: SpoolEvent, at: number) { return this.write((s) => s.appendEvent(id, ev, at)); }
   retryNow(id: MessageId, at: number) { return this.write((s) => s.retryNow(id, at)); }

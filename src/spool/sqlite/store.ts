@@ -64,7 +64,7 @@ export class SqliteSpoolStore {
     const p = (sql: string): Statement => this.db.prepare(sql);
     this.st = {
       insMessage: p(`INSERT INTO messages (id, tenant_id, source, client_ip, mail_from, size, rcpt_count, received_at, updated_at, state, subject, header_from, header_message_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'incoming', ?, ?, ?)`),
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insBody: p('INSERT INTO bodies (message_id, data) VALUES (?, ?)'),
       insRcpt: p(`INSERT INTO recipients (message_id, idx, rcpt, domain, state, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)`),
       insEvent: p('INSERT INTO events (message_id, at, type, data) VALUES (?, ?, ?, ?)'),
@@ -115,7 +115,7 @@ export class SqliteSpoolStore {
   enqueue(msg: NewMessage, events: readonly SpoolEvent[] = []): void {
     const at = msg.receivedAt;
     this.st['insMessage']!.run(
-      msg.id, msg.tenantId, msg.source, msg.clientIp, msg.envelope.mailFrom, msg.raw.length, msg.envelope.rcptTo.length, at, at,
+      msg.id, msg.tenantId, msg.source, msg.clientIp, msg.envelope.mailFrom, msg.raw.length, msg.envelope.rcptTo.length, at, at, msg.claimed ? 'processing' : 'incoming',
       msg.summary.subject ?? null, msg.summary.from ?? null, msg.summary.messageId ?? null,
     );
     this.st['insBody']!.run(msg.id, msg.raw);
@@ -139,7 +139,8 @@ export class SqliteSpoolStore {
     });
   }
 
-  route(id: MessageId, d: RouteDecision, at: number): void {
+  /** Returns true when the decision finished the message (reject, drop, nothing to deliver). */
+  route(id: MessageId, d: RouteDecision, at: number): boolean {
     const msg = this.st['selMessage']!.get(id) as (MessageRow & { tenant_id: string }) | undefined;
     if (!msg) throw new SpoolError(`no message ${id}`, 'conflict');
     const rcpts = this.st['selRcptsOfMsg']!.all(id) as Array<{ idx: number; rcpt: string; domain: string; state: string }>;
@@ -167,6 +168,7 @@ export class SqliteSpoolStore {
     this.st['routeMsg']!.run(state, at, d.verdict ? json(d.verdict) : null, json(r), d.prefix ?? null, d.wireMailFrom ?? null, id);
     for (const ev of d.events ?? []) this.event(id, at, ev);
     if (state === 'done') this.st['delBody']!.run(id);
+    return state === 'done';
   }
 
   dueTenants(now: number): TenantId[] {
@@ -199,7 +201,8 @@ export class SqliteSpoolStore {
     return (this.st['nextDue']!.get() as { t: number | null }).t;
   }
 
-  recordAttempt(rec: AttemptRecord): void {
+  /** Returns true when this attempt finished the message (its body is then gone). */
+  recordAttempt(rec: AttemptRecord): boolean {
     const job = this.st['selJob']!.get(rec.jobId) as JobRow | undefined;
     if (!job) throw new SpoolError(`no job ${rec.jobId}`, 'conflict');
     if (job.state !== 'inflight') throw new SpoolError(`job ${rec.jobId} is ${job.state}, not inflight`, 'conflict');
@@ -219,15 +222,16 @@ export class SqliteSpoolStore {
       this.st['doneJob']!.run(inc, rec.jobId);
     }
     this.event(job.message_id, rec.at, rec.event);
-    this.finishIfDone(job.message_id, rec.at);
+    return this.finishIfDone(job.message_id, rec.at);
   }
 
-  private finishIfDone(id: MessageId, at: number): void {
+  private finishIfDone(id: MessageId, at: number): boolean {
     const open = (this.st['openJobsOfMsg']!.get(id) as { n: number }).n;
     if (open === 0) {
       this.st['setMsgState']!.run('done', at, id);
       this.st['delBody']!.run(id);
     }
+    return open === 0;
   }
 
   release(jobIds: readonly number[], nextAt: number): void {

@@ -16,6 +16,7 @@ import type { MessageId, TenantId } from '../../core/types.js';
 import { openSqlite, type Db } from '../../db/sqlite.js';
 import { SpoolError, type AttemptRecord, type DeliveryJob, type IncomingMessage, type NewMessage, type RouteDecision, type Spool, type SpoolEvent } from '../spool.js';
 import type { SpoolDbOptions } from './open.js';
+import { BodyCache } from '../body-cache.js';
 import { SqliteSpoolStore } from './store.js';
 import type { WriteOp, WriterReply } from './writer-protocol.js';
 
@@ -26,6 +27,8 @@ export class ThreadedSqliteSpool implements Spool {
   private nextId = 1;
   private dead: SpoolError | null = null;
   private closed = false;
+  /** Bodies just written, for the processor and the first delivery attempt. */
+  private readonly cache = new BodyCache(32 * 1024 * 1024);
 
   private constructor(
     private readonly worker: Worker,
@@ -86,19 +89,30 @@ export class ThreadedSqliteSpool implements Spool {
     return fn(this.reader);
   }
 
-  enqueue(msg: NewMessage, events?: readonly SpoolEvent[]) { return this.call<void>('enqueue', [msg, events ?? []]); }
+  async enqueue(msg: NewMessage, events?: readonly SpoolEvent[]): Promise<void> {
+    await this.call<void>('enqueue', [msg, events ?? []]);
+    this.cache.set(msg.id, msg.raw);
+  }
   claimIncoming(limit: number) { return this.call<IncomingMessage[]>('claimIncoming', [limit]); }
-  route(id: MessageId, d: RouteDecision, at: number) { return this.call<void>('route', [id, d, at]); }
+  async route(id: MessageId, d: RouteDecision, at: number): Promise<void> {
+    if (await this.call<boolean>('route', [id, d, at])) this.cache.delete(id);
+  }
   claimDue(tenantId: TenantId, now: number, limit: number) { return this.call<DeliveryJob[]>('claimDue', [tenantId, now, limit]); }
-  recordAttempt(rec: AttemptRecord) { return this.call<void>('recordAttempt', [rec]); }
+  async recordAttempt(rec: AttemptRecord): Promise<void> {
+    const finished = await this.call<boolean>('recordAttempt', [rec]);
+    if (finished) this.cache.delete(rec.messageId);
+  }
   release(jobIds: readonly number[], nextAt: number) { return this.call<void>('release', [jobIds, nextAt]); }
   appendEvent(id: MessageId, ev: SpoolEvent, at: number) { return this.call<void>('appendEvent', [id, ev, at]); }
   retryNow(id: MessageId, at: number) { return this.call<boolean>('retryNow', [id, at]); }
-  remove(id: MessageId, at: number, why: string) { return this.call<boolean>('remove', [id, at, why]); }
+  remove(id: MessageId, at: number, why: string) {
+    this.cache.delete(id);
+    return this.call<boolean>('remove', [id, at, why]);
+  }
   recover() { return this.call<{ messages: number; jobs: number }>('recover', []); }
   dueTenants(now: number) { return this.read((s) => s.dueTenants(now)); }
   nextDueAt() { return this.read((s) => s.nextDueAt()); }
-  readBody(id: MessageId) { return this.read((s) => s.readBody(id)); }
+  readBody(id: MessageId) { return this.read((s) => this.cache.get(id) ?? s.readBody(id)); }
   readRouting(id: MessageId) { return this.read((s) => s.readRouting(id)); }
   getMessage(id: MessageId) { return this.read((s) => s.getMessage(id)); }
   events(id: MessageId) { return this.read((s) => s.events(id)); }
