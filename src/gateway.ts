@@ -29,7 +29,19 @@ import { TenantStore } from './tenants/store.js';
 import { loadOrCreateTls } from './tls/certificates.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { PoolRegistry } from './pools/registry.js';
-import { buildDeliveryDeps } from './delivery/wiring.js';
+import { buildDeliveryDeps, dnsServers } from './delivery/wiring.js';
+import { createScannerPool, type ScannerOptions } from './scan/index.js';
+import { createScanDecider } from './pipeline/scan-decider.js';
+
+function scannerOptions(config: Config): ScannerOptions & { threads: number } {
+  const s = config.scan;
+  return {
+    threads: s.threads,
+    ...(s.thresholds ? { thresholds: s.thresholds } : {}),
+    ...(s.weights ? { weights: s.weights as ScannerOptions['weights'] } : {}),
+    ...(s.uriBlocklistZones.length > 0 ? { uriBlocklist: { zones: s.uriBlocklistZones, servers: dnsServers(config), timeoutMs: Math.min(config.dns.timeout, 1000) } } : {}),
+  };
+}
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -88,7 +100,9 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     handoff: (m, raw) => processor!.offer(m, raw),
   });
   const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
-  processor = new Processor({ spool, decide: o.decide ?? basicDecider, clock, log, onRouted: () => engine.kick() });
+  const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
+  const decide = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -127,6 +141,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       http.close();
       http.closeIdleConnections();
       await processor.stop();
+      await scanner?.close();
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();

@@ -96,7 +96,8 @@ test('SIGKILL mid-load loses no acknowledged message; all reach the sink after r
       }
     };
     const clients = Array.from({ length: 8 }, (_, n) => client(n));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill mid-load: once enough messages were acknowledged (bounded in time).
+    for (let waited = 0; acked.length < 40 && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);

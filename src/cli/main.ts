@@ -15,6 +15,7 @@ import { startGateway } from '../gateway.js';
 import { tenantCommand } from './tenant.js';
 import { messageCommand, queueCommand } from './queue.js';
 import { poolCommand } from './pool.js';
+import { scanCommand } from '../scan/index.js';
 import { CliError, processIo, type Io } from './io.js';
 
 export const USAGE = `usage: outpost <command> [options]
@@ -29,6 +30,8 @@ export const USAGE = `usage: outpost <command> [options]
   queue                                      counts per state, destination and pool
   queue retry ID | queue delete ID           retry a queued message now, or delete it from the queue
   pool status | pool disable IP [--reason R] | pool enable IP
+  scan FILE… | - [--explain]                 scan messages with the gateway's scanner: one JSON verdict per message
+  scan train --corpus DIR|stdlib --out FILE  retrain the scanner's model
 
 Every command takes --config FILE (to find dataDir) and --json for machine-readable output where it prints data.`;
 
@@ -52,6 +55,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return await queueCommand(rest, io, configFrom);
       case 'pool':
         return await poolCommand(rest, io, configFrom);
+      case 'scan':
+        return await scanCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
       case undefined:
       case 'help':
       case '--help':

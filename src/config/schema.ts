@@ -96,6 +96,22 @@ export const configSchema = z.strictObject({
   dns: z
     .strictObject({ servers: z.array(hostPort).default([]), timeout: duration.prefault('5s') })
     .prefault({}),
+  scan: z
+    .strictObject({
+      /** Scan every outgoing message (verdict recorded on the message, used for routing). */
+      enabled: z.boolean().default(true),
+      /** Scanner worker threads (off the event loop). */
+      threads: z.number().int().min(1).max(16).default(1),
+      /** Score thresholds for the classes (0..1). */
+      thresholds: z
+        .strictObject({ bulk: z.number().min(0).max(1).optional(), suspect: z.number().min(0).max(1).optional(), spam: z.number().min(0).max(1).optional() })
+        .optional(),
+      /** Per-rule weight overrides, e.g. { url-shortener: 0.2 } (see docs/scanner.md for names). */
+      weights: z.record(z.string(), z.number()).optional(),
+      /** URI blocklist zones (DBL/SURBL style) looked up through dns.servers. */
+      uriBlocklistZones: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   spool: z
     .strictObject({
       /** Cap on the spool database size in MiB; past it submissions get 452 4.3.1. 0 = only the disk limits it. */
