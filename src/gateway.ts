@@ -5,9 +5,12 @@
  *
  *   SMTP/HTTP ingress → cleanup → spool → processor (scan/policy/sign) → delivery engine
  *
- * stop() closes listeners first (no new mail), lets in-flight SMTP
- * transactions and deliveries finish within the grace period, then closes the
- * stores. Anything not finished is still in the spool for the next start.
+ * stop() closes listeners first: new connections are refused and open SMTP
+ * sessions get 421 to their next command, except a message already in DATA,
+ * which is finished (stored and answered). Deliveries in flight finish within
+ * the grace period; then the stores close. Anything not finished is still in
+ * the spool for the next start. If start fails half-way, what was opened is
+ * closed again (no thread keeps the process alive).
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -80,12 +83,25 @@ function listen(server: { listen: (port: number, host: string, cb: () => void) =
   });
 }
 
+/** Starts everything; if any step fails, what was already opened is closed again before the error is thrown. */
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
+  const undo: Array<() => unknown> = [];
+  try {
+    return await start(o, undo);
+  } catch (e) {
+    for (const f of undo.reverse()) await Promise.resolve(f()).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gateway> {
   const { config } = o;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
   const state = openStateDb(config.dataDir);
+  undo.push(() => state.close());
   const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
+  undo.push(() => spool.close());
   const recovered = await spool.recover();
   if (recovered.jobs + recovered.messages > 0) log.info(recovered, 'spool: recovered work from an unclean stop');
   const tenants = new TenantStore(state, clock);
@@ -101,6 +117,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   });
   const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
+  if (scanner) undo.push(() => scanner.close());
   const decide = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
   processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });
 
@@ -109,10 +126,11 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const smtpAddresses: AddressInfo[] = [];
   for (const l of config.smtp.listen) {
     const server = createSubmissionServer({
-      hostname: config.platform.hostname, implicitTls: l.tls === 'implicit', tls, limits: config.smtp, shared,
+      hostname: config.platform.hostname, implicitTls: l.tls === 'implicit', tls, limits: config.smtp, shared, closeTimeout: config.delivery.shutdownGrace,
       authenticate: (u, p) => tenants.authenticateSmtp(u, p), cleanup, clock, log,
     });
     await listen(server, l.port, l.host);
+    undo.push(() => new Promise<void>((r) => server.close(() => r())));
     smtpServers.push(server);
     smtpAddresses.push(server.server.address() as AddressInfo);
   }

@@ -115,6 +115,11 @@ export class DeliveryEngine {
       for (let i = 0; i < tenants.length && room > 0; i++) {
         const t = tenants[(start + i) % tenants.length]!;
         const jobs = await this.d.spool.claimDue(t, now, Math.min(share, room));
+        if (this.stopped) {
+          // stop() ran during the claim: give these back now rather than strand them in flight.
+          await this.d.spool.release(jobs.map((j) => j.jobId), now).catch(() => undefined);
+          return;
+        }
         room -= jobs.length;
         got += jobs.length;
         for (const j of jobs) this.enqueue(j);

@@ -14,6 +14,9 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { IncomingMessage, RouteDecision, Spool } from '../spool/spool.js';
 
+/** Bytes of offered bodies held in memory at most. */
+const OFFER_BYTES = 16 * 1024 * 1024;
+
 export type Decider = (msg: IncomingMessage, body: Buffer) => Promise<RouteDecision>;
 
 export interface ProcessorOptions {
@@ -34,7 +37,8 @@ export class Processor {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
-  private offered: Array<{ msg: IncomingMessage; body: Buffer }> = [];
+  private offered: Array<{ msg: IncomingMessage; body?: Buffer }> = [];
+  private offeredBytes = 0;
 
   constructor(private readonly o: ProcessorOptions) {}
 
@@ -46,7 +50,10 @@ export class Processor {
 
   /** A message cleanup just stored as claimed, with its bytes. */
   offer(msg: IncomingMessage, body: Buffer): void {
-    this.offered.push({ msg, body });
+    // Past OFFER_BYTES waiting, keep only the reference: the body is read back from the spool.
+    const keep = this.offeredBytes + body.length <= OFFER_BYTES;
+    if (keep) this.offeredBytes += body.length;
+    this.offered.push(keep ? { msg, body } : { msg });
     this.kick();
   }
 
@@ -72,6 +79,7 @@ export class Processor {
       if (this.stopped) return;
       if (this.offered.length > 0) {
         const take = this.offered.splice(0, batch);
+        for (const x of take) if (x.body) this.offeredBytes -= x.body.length;
         await Promise.all(take.map((x) => this.one(x.msg, x.body)));
       } else {
         const msgs = await this.o.spool.claimIncoming(batch);

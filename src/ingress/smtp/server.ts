@@ -44,6 +44,8 @@ export interface SubmissionServerOptions {
   readonly log: Logger;
   /** Shared across listeners so caps count all ports together. */
   readonly shared: SubmissionShared;
+  /** How long close() lets a message already in DATA finish. */
+  readonly closeTimeout: number;
   /** Extra checks before a message is accepted (tenant limits, state); throws SmtpError. */
   readonly admit?: (p: Principal, rcptCount: number) => void;
 }
@@ -102,7 +104,7 @@ export function createSubmissionServer(o: SubmissionServerOptions): SMTPServer {
     disableReverseLookup: true,
     maxClients: limits.maxClients,
     socketTimeout: limits.socketTimeout,
-    closeTimeout: 5_000,
+    closeTimeout: o.closeTimeout,
     logger: false,
 
     onConnect(session, cb) {

@@ -81,7 +81,7 @@ export class SqliteSpoolStore {
       selDue: p(`SELECT id, message_id, tenant_id, domain, pool, state, attempts, next_at, warned FROM jobs
                  WHERE state = 'queued' AND tenant_id = ? AND next_at <= ? ORDER BY next_at LIMIT ?`),
       claimJob: p(`UPDATE jobs SET state = 'inflight' WHERE id = ?`),
-      selJobRcpts: p(`SELECT idx, rcpt FROM recipients WHERE job_id = ? AND state = 'queued' ORDER BY idx`),
+      selJobRcpts: p(`SELECT idx, rcpt FROM recipients WHERE message_id = ? AND job_id = ? AND state = 'queued' ORDER BY idx`),
       selMsgForJob: p('SELECT mail_from, size, received_at FROM messages WHERE id = ?'),
       nextDue: p(`SELECT MIN(next_at) AS t FROM jobs WHERE state = 'queued'`),
       selJob: p('SELECT id, message_id, tenant_id, domain, pool, state, attempts, next_at, warned FROM jobs WHERE id = ?'),
@@ -188,7 +188,7 @@ export class SqliteSpoolStore {
     for (const j of rows) {
       this.st['claimJob']!.run(j.id);
       const m = this.st['selMsgForJob']!.get(j.message_id) as { mail_from: string; size: number; received_at: number };
-      const recipients = this.st['selJobRcpts']!.all(j.id) as Array<{ idx: number; rcpt: string }>;
+      const recipients = this.st['selJobRcpts']!.all(j.message_id, j.id) as Array<{ idx: number; rcpt: string }>;
       out.push({
         jobId: j.id, messageId: j.message_id, tenantId: j.tenant_id, domain: j.domain, pool: j.pool, attempts: j.attempts,
         receivedAt: m.received_at, mailFrom: m.mail_from, size: m.size, warned: j.warned !== 0, recipients,

@@ -28,7 +28,7 @@ export class ThreadedSqliteSpool implements Spool {
   private dead: SpoolError | null = null;
   private closed = false;
   /** Bodies just written, for the processor and the first delivery attempt. */
-  private readonly cache = new BodyCache(32 * 1024 * 1024);
+  private readonly cache = new BodyCache(16 * 1024 * 1024);
 
   private constructor(
     private readonly worker: Worker,
