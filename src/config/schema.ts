@@ -69,6 +69,8 @@ const delivery = z.strictObject({
   slowDownInitial: duration.prefault('1m'),
   slowDownMax: duration.prefault('1h'),
   connectTimeout: duration.prefault('30s'),
+  /** An open connection with nothing to send waits this long for more before QUIT (0: close at once). */
+  idleConnectionTime: duration.prefault('2s'),
   commandTimeout: duration.prefault('5m'),
   /** Jobs held in memory, ready to send, across all destinations (the rest waits on disk). */
   maxReady: z.number().int().positive().default(5000),

@@ -27,6 +27,10 @@ export interface ConnectionContext {
   readonly queue: DestinationQueue;
   readonly ip: PoolIp;
   readonly perConnection: number;
+  /** False once the operator (or the DNSBL monitor) took this IP out of rotation. */
+  ipInRotation(): boolean;
+  /** How long a connection waits for more work before QUIT. */
+  readonly idleMs: number;
   /** Takes the next job for this destination (undefined: none, or stopping). */
   take(): DeliveryJob | undefined;
   settled(jobId: number): void;
@@ -94,8 +98,9 @@ export async function runConnection(c: ConnectionContext): Promise<void> {
       void done.finally(() => unsettled.delete(done));
       if (unsettled.size >= MAX_UNSETTLED) await Promise.race(unsettled);
       count++;
-      if (!session.usable || count >= c.perConnection || c.throttles.pausedFor(ip.ip, queue.domain) > 0) break;
+      if (!session.usable || count >= c.perConnection || c.throttles.pausedFor(ip.ip, queue.domain) > 0 || !c.ipInRotation()) break;
       job = c.take();
+      if (!job && c.idleMs > 0 && (await queue.waitForJob(c.idleMs))) job = c.take();
     }
   } finally {
     c.untrack(session);

@@ -2,7 +2,9 @@
  * Jobs waiting in memory for one (pool, destination domain): one FIFO per
  * tenant, served round-robin, so a tenant with a large backlog to a
  * destination cannot starve another tenant's mail to the same destination.
- * take() and add() are O(1) amortised.
+ * take() and add() are O(1) amortised. A connection that has finished its
+ * work can wait briefly for more (waitForJob) instead of closing, as
+ * Postfix's connection cache does; add() wakes one such waiter.
  */
 import type { DeliveryJob } from '../spool/spool.js';
 
@@ -11,8 +13,9 @@ export class DestinationQueue {
   private order: string[] = [];
   private cursor = 0;
   private size = 0;
-  /** Connections currently open for this queue. */
+  /** Connections currently open for this queue (including idle ones waiting for work). */
   active = 0;
+  private waiters: Array<(got: boolean) => void> = [];
 
   constructor(
     readonly pool: string,
@@ -36,6 +39,31 @@ export class DestinationQueue {
     }
     q.push(job);
     this.size++;
+    this.waiters.shift()?.(true);
+  }
+
+  /** Resolves true when a job arrives within `ms`, false on timeout or wakeAll(). */
+  waitForJob(ms: number): Promise<boolean> {
+    if (this.size > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (got: boolean): void => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve(got);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      this.waiters.push(done);
+    });
+  }
+
+  /** Ends every wait (shutdown). */
+  wakeAll(): void {
+    for (const w of this.waiters.splice(0)) w(false);
+  }
+
+  /** Connections idle, waiting for work. */
+  get idle(): number {
+    return this.waiters.length;
   }
 
   take(): DeliveryJob | undefined {

@@ -39,6 +39,7 @@ export interface DeliverySettings {
   readonly connectTimeout: number;
   readonly commandTimeout: number;
   readonly maxReady: number;
+  readonly idleConnectionTime: number;
 }
 
 export interface DeliveryDeps {
@@ -209,6 +210,8 @@ export class DeliveryEngine {
       queue: q,
       ip,
       perConnection: this.d.pools.settings(q.pool).messagesPerConnection,
+      idleMs: this.d.settings.idleConnectionTime,
+      ipInRotation: () => this.d.pools.inRotation(q.pool).some((x) => x.ip === ip.ip),
       take: () => {
         if (this.stopped) return undefined;
         const j = q.take();
@@ -244,6 +247,7 @@ export class DeliveryEngine {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const q of this.queues.values()) q.wakeAll();
     const waiting = [...this.queues.values()].flatMap((q) => q.drain());
     this.ready = 0;
     for (const j of waiting) this.claimed.delete(j.jobId);

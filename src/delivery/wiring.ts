@@ -41,7 +41,7 @@ export function buildDeliveryDeps(o: { config: Config; spool: Spool; pools: Pool
     bouncer: createBouncer({ cleanup: o.cleanup, clock, hostname: config.platform.hostname, maxQueueAge: d.maxQueueAge }),
     settings: {
       hold: d.hold, retrySchedule: d.retrySchedule, maxQueueAge: d.maxQueueAge, delayWarningAfter: d.delayWarningAfter, tls: d.tls,
-      slowDownInitial: d.slowDownInitial, slowDownMax: d.slowDownMax, connectTimeout: d.connectTimeout, commandTimeout: d.commandTimeout, maxReady: d.maxReady,
+      slowDownInitial: d.slowDownInitial, slowDownMax: d.slowDownMax, connectTimeout: d.connectTimeout, commandTimeout: d.commandTimeout, maxReady: d.maxReady, idleConnectionTime: d.idleConnectionTime,
     },
   };
 }

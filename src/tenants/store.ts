@@ -6,6 +6,9 @@
  * successful verification is remembered for a minute (keyed by a SHA-256 of
  * the secret, never the secret itself) so that clients that authenticate per
  * message do not pay scrypt every time; enabled/revoked is still read each time.
+ * Verified domains are cached per tenant for DOMAIN_TTL_MS (they are checked
+ * several times per message); a change made through this store applies at
+ * once, one made by another process (the CLI) within that time.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
@@ -49,17 +52,19 @@ export class TenantError extends Error {
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const VERIFIED_TTL_MS = 60_000;
+const DOMAIN_TTL_MS = 5_000;
 
 export class TenantStore {
   private readonly verified = new Map<string, number>();
   private readonly ownsStmt;
+  private readonly domainCache = new Map<TenantId, { domains: Set<string>; until: number }>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
     migrate(db, 'tenants', TENANT_MIGRATIONS);
-    this.ownsStmt = db.prepare('SELECT 1 FROM tenant_domains WHERE tenant_id = ? AND domain = ?');
+    this.ownsStmt = db.prepare('SELECT domain FROM tenant_domains WHERE tenant_id = ?');
   }
 
   add(id: string, domains: readonly string[]): Tenant {
@@ -75,6 +80,7 @@ export class TenantStore {
   }
 
   private insertDomain(id: TenantId, domain: string, now: number): void {
+    this.domainCache.delete(id);
     const d = domain.toLowerCase();
     if (!isDomainName(d)) throw new TenantError(`invalid domain "${domain}"`, 'invalid');
     const owner = this.db.prepare('SELECT tenant_id FROM tenant_domains WHERE domain = ?').get(d) as { tenant_id: string } | undefined;
@@ -91,6 +97,7 @@ export class TenantStore {
   removeDomain(id: TenantId, domain: string): Tenant {
     this.require(id);
     this.db.prepare('DELETE FROM tenant_domains WHERE tenant_id = ? AND domain = ?').run(id, domain.toLowerCase());
+    this.domainCache.delete(id);
     return this.require(id);
   }
 
@@ -124,7 +131,14 @@ export class TenantStore {
 
   /** Is `domain` one of the tenant's verified sender domains? Exact match, case-insensitive. */
   ownsDomain(id: TenantId, domain: string): boolean {
-    return this.ownsStmt.get(id, domain.toLowerCase()) !== undefined;
+    const now = this.clock.now();
+    let c = this.domainCache.get(id);
+    if (!c || c.until <= now) {
+      c = { domains: new Set((this.ownsStmt.all(id) as Array<{ domain: string }>).map((r) => r.domain)), until: now + DOMAIN_TTL_MS };
+      if (this.domainCache.size > 10_000) this.domainCache.clear();
+      this.domainCache.set(id, c);
+    }
+    return c.domains.has(domain.toLowerCase());
   }
 
   /** Issues a new SMTP password for `username` (default: the tenant's name), revoking its previous one. */

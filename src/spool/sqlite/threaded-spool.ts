@@ -18,13 +18,14 @@ import { SpoolError, type AttemptRecord, type DeliveryJob, type IncomingMessage,
 import type { SpoolDbOptions } from './open.js';
 import { BodyCache } from '../body-cache.js';
 import { SqliteSpoolStore } from './store.js';
-import type { WriteOp, WriterReply } from './writer-protocol.js';
+import type { WriteOp, WriterReply, WriterRequest } from './writer-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 export class ThreadedSqliteSpool implements Spool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private outbox: WriterRequest[] = [];
   private dead: SpoolError | null = null;
   private closed = false;
   /** Bodies just written, for the processor and the first delivery attempt. */
@@ -35,7 +36,9 @@ export class ThreadedSqliteSpool implements Spool {
     private readonly db: Db,
     private readonly reader: SqliteSpoolStore,
   ) {
-    worker.on('message', (r: WriterReply) => this.settle(r));
+    worker.on('message', (batch: WriterReply[]) => {
+      for (const r of batch) this.settle(r);
+    });
     worker.on('error', (e) => this.fail(new SpoolError(`spool writer thread failed: ${e.message}`, 'io')));
     worker.on('exit', (code) => {
       if (!this.closed) this.fail(new SpoolError(`spool writer thread exited (${code})`, 'io'));
@@ -45,7 +48,8 @@ export class ThreadedSqliteSpool implements Spool {
   static async open(file: string, opts: SpoolDbOptions = {}): Promise<ThreadedSqliteSpool> {
     const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file, maxBytes: opts.maxBytes ?? 0 } });
     await new Promise<void>((resolve, reject) => {
-      const onMsg = (r: WriterReply): void => {
+      const onMsg = (batch: WriterReply[]): void => {
+        const r = batch[0]!;
         if (r.id === 0) {
           worker.off('error', reject);
           if (r.ok) resolve();
@@ -80,8 +84,15 @@ export class ThreadedSqliteSpool implements Spool {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, args });
+      if (this.outbox.length === 0) queueMicrotask(() => this.flushOutbox());
+      this.outbox.push({ id, op, args } as WriterRequest);
     });
+  }
+
+  private flushOutbox(): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length > 0) this.worker.postMessage(batch);
   }
 
   private async read<T>(fn: (s: SqliteSpoolStore) => T): Promise<T> {

@@ -35,15 +35,26 @@ function revive(op: WriteOp, args: unknown[]): unknown[] {
   return args;
 }
 
+let outbox: WriterReply[] = [];
 function reply(r: WriterReply): void {
-  port.postMessage(r);
+  if (outbox.length === 0) setImmediate(flushReplies);
+  outbox.push(r);
+}
+function flushReplies(): void {
+  const batch = outbox;
+  outbox = [];
+  port.postMessage(batch);
 }
 
-port.on('message', (m: WriterRequest) => {
+port.on('message', (batch: WriterRequest[]) => {
+  for (const m of batch) handle(m);
+});
+
+function handle(m: WriterRequest): void {
   if (m.op === 'close') {
     gc.flush();
     db.close();
-    reply({ id: m.id, ok: true, value: undefined });
+    port.postMessage([...outbox.splice(0), { id: m.id, ok: true, value: undefined }]);
     return;
   }
   if (!WRITE_OPS.includes(m.op)) {
@@ -58,6 +69,6 @@ port.on('message', (m: WriterRequest) => {
       reply({ id: m.id, ok: false, error: { name: err.name, message: err.message, ...(err instanceof SpoolError ? { kind: err.kind } : {}), ...(err.code ? { code: err.code } : {}) } });
     },
   );
-});
+}
 
 reply({ id: 0, ok: true, value: 'ready' });
