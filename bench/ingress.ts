@@ -29,14 +29,18 @@ for (let run = 1; run <= runs; run++) {
     smtp: { listen: [{ host: HOST, port: 13587, tls: 'starttls' }], maxConnectionsPerTenant: 100, maxConnectionsPerIp: 100 },
     http: { listen: { host: HOST, port: 18026 } },
     delivery: { hold: true },
+    scan: { enabled: !process.argv.includes('--no-scan') },
   });
   const cpu0 = gw.cpuSeconds();
+  const loadCpu0 = process.cpuUsage();
   const body = makeMessage(size, 'load@bench.test', 'rcpt@example.net');
   const r = await runLoad({
     host: HOST, port: 13587, user: gw.user, pass: gw.pass, connections, plan: [{ count: messages, body }],
     from: 'load@bench.test', rcpt: (i) => `r${i}@example.net`,
   });
   const cpu = gw.cpuSeconds() - cpu0;
+  const lc = process.cpuUsage(loadCpu0);
+  const loadCpu = (lc.user + lc.system) / 1e6;
   const rss = gw.peakRssMb();
   const queued = JSON.parse(gw.cli('queue', '--json')) as { messages: Record<string, number> };
   await gw.stop();
@@ -46,7 +50,7 @@ for (let run = 1; run <= runs; run++) {
   results.push(res);
   console.log(
     `run ${run}: ${r.accepted} msgs x ${size} B over ${connections} conns in ${r.seconds.toFixed(2)} s = ${res.rate.toFixed(0)} msg/s; ` +
-      `EOD→250 p50 ${res.p50.toFixed(2)} ms p99 ${res.p99.toFixed(2)} ms; gateway peak RSS ${rss.toFixed(0)} MB, CPU ${cpu.toFixed(1)} s (${((cpu / messages) * 1e6).toFixed(0)} µs/msg); all ${stored} stored`,
+      `EOD→250 p50 ${res.p50.toFixed(2)} ms p99 ${res.p99.toFixed(2)} ms; gateway peak RSS ${rss.toFixed(0)} MB, CPU ${cpu.toFixed(1)} s (${((cpu / messages) * 1e6).toFixed(0)} µs/msg); load generator CPU ${loadCpu.toFixed(1)} s; all ${stored} stored`,
   );
 }
 console.log(

@@ -10,10 +10,13 @@ import { MIGRATIONS } from './schema.js';
 export interface SpoolDbOptions {
   /** Cap on the database size in bytes (0 or absent: none). */
   readonly maxBytes?: number;
+  /** false: this connection never checkpoints the WAL itself (a checkpoint thread does). */
+  readonly autoCheckpoint?: boolean;
 }
 
 export function openSpoolDb(file: string, opts: SpoolDbOptions = {}): Db {
   const db = openSqlite(file, 'spool', MIGRATIONS);
+  if (opts.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
   if (opts.maxBytes) {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.pragma(`max_page_count = ${Math.max(16, Math.floor(opts.maxBytes / pageSize))}`);

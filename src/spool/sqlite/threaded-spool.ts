@@ -6,6 +6,9 @@
  * connection on this thread; WAL lets them run beside the writer and they
  * see every commit whose reply has arrived.
  *
+ * A third thread (checkpoint-thread.ts) checkpoints the WAL, so commits never
+ * pay for copying pages into the database file.
+ *
  * Invariant: a write's promise resolves only after its transaction committed
  * (synchronous=FULL: on disk). If the writer thread dies, every pending and
  * later write fails with SpoolError('io'), so nothing is acknowledged that
@@ -33,6 +36,7 @@ export class ThreadedSqliteSpool implements Spool {
 
   private constructor(
     private readonly worker: Worker,
+    private readonly checkpointer: Worker,
     private readonly db: Db,
     private readonly reader: SqliteSpoolStore,
   ) {
@@ -59,8 +63,10 @@ export class ThreadedSqliteSpool implements Spool {
       worker.once('message', onMsg);
       worker.once('error', reject);
     });
+    const checkpointer = new Worker(new URL('./checkpoint-thread.js', import.meta.url), { workerData: { file } });
+    checkpointer.unref();
     const db = openSqlite(file);
-    return new ThreadedSqliteSpool(worker, db, new SqliteSpoolStore(db));
+    return new ThreadedSqliteSpool(worker, checkpointer, db, new SqliteSpoolStore(db));
   }
 
   private settle(r: WriterReply): void {
@@ -135,5 +141,14 @@ export class ThreadedSqliteSpool implements Spool {
     this.closed = true;
     this.db.close();
     await this.worker.terminate();
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      this.checkpointer.once('message', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      this.checkpointer.postMessage('close');
+    });
+    await this.checkpointer.terminate();
   }
 }

@@ -14,7 +14,7 @@ import { WRITE_OPS, type WriteOp, type WriterReply, type WriterRequest } from '.
 
 const { file, maxBytes } = workerData as { file: string; maxBytes: number };
 const port = parentPort!;
-const db = openSpoolDb(file, { maxBytes });
+const db = openSpoolDb(file, { maxBytes, autoCheckpoint: false });
 const store = new SqliteSpoolStore(db);
 const tx = <T>(fn: () => T): T => db.transaction(fn)();
 const gc = new GroupCommitter(tx, tx, () => db.inTransaction);
