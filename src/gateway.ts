@@ -40,6 +40,7 @@ function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
   return {
     threads: s.threads,
+    maxTextLength: s.maxTextLength,
     ...(s.thresholds ? { thresholds: s.thresholds } : {}),
     ...(s.weights ? { weights: s.weights as ScannerOptions['weights'] } : {}),
     ...(s.uriBlocklistZones.length > 0 ? { uriBlocklist: { zones: s.uriBlocklistZones, servers: dnsServers(config), timeoutMs: Math.min(config.dns.timeout, 1000) } } : {}),

@@ -104,6 +104,8 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** Scanner worker threads (off the event loop). */
       threads: z.number().int().min(1).max(16).default(1),
+      /** Characters of decoded text scanned per message; bounds the cost of large messages. */
+      maxTextLength: z.number().int().min(1000).max(10_000_000).default(16_384),
       /** Score thresholds for the classes (0..1). */
       thresholds: z
         .strictObject({ bulk: z.number().min(0).max(1).optional(), suspect: z.number().min(0).max(1).optional(), spam: z.number().min(0).max(1).optional() })
