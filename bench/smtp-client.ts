@@ -13,10 +13,10 @@
  * client does; the raw responder does not check what it receives.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { openSmtpSession } from '../src/delivery/smtp-client.js';
 import { dotStuff } from '../src/delivery/smtp-client/dot-stuff.js';
+import { serveRawSink } from './lib/raw-sink.js';
 
 const HOST = '127.0.34.1';
 
@@ -36,59 +36,9 @@ function makeBody(size: number): Buffer {
   return Buffer.from(text.slice(0, size - 2) + '\r\n');
 }
 
-/** Minimal responder: replies in order, 354 to DATA, 250 at each end of data. */
-function serveRaw(): Promise<number> {
-  const EOD = Buffer.from('\r\n.\r\n');
-  const server = net.createServer((s) => {
-    s.setNoDelay(true);
-    s.write('220 raw.test ESMTP\r\n');
-    let inData = false;
-    let line = '';
-    let tail = Buffer.alloc(0);
-    s.on('data', (chunk: Buffer) => {
-      let pos = 0;
-      let out = '';
-      while (pos < chunk.length) {
-        if (inData) {
-          const buf = tail.length ? Buffer.concat([tail, chunk.subarray(pos)]) : chunk.subarray(pos);
-          const i = buf.indexOf(EOD);
-          if (i === -1) {
-            tail = Buffer.from(buf.subarray(Math.max(0, buf.length - 4)));
-            pos = chunk.length;
-          } else {
-            pos += i + EOD.length - tail.length;
-            tail = Buffer.alloc(0);
-            inData = false;
-            out += '250 2.0.0 ok\r\n';
-          }
-          continue;
-        }
-        const lf = chunk.indexOf(0x0a, pos);
-        if (lf === -1) {
-          line += chunk.toString('latin1', pos);
-          break;
-        }
-        const cmd = (line + chunk.toString('latin1', pos, lf)).slice(0, 4).toUpperCase();
-        line = '';
-        pos = lf + 1;
-        if (cmd === 'EHLO') out += '250-raw.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000\r\n';
-        else if (cmd === 'DATA') {
-          out += '354 go\r\n';
-          inData = true;
-          tail = Buffer.from('\r\n');
-        } else if (cmd === 'QUIT') out += '221 bye\r\n';
-        else out += '250 ok\r\n';
-      }
-      if (out) s.write(out);
-    });
-    s.on('error', () => {});
-  });
-  return new Promise((resolve) => server.listen(0, HOST, () => resolve((server.address() as net.AddressInfo).port)));
-}
-
 async function serve(kind: string): Promise<void> {
   let port: number;
-  if (kind === 'raw') port = await serveRaw();
+  if (kind === 'raw') port = (await serveRawSink(HOST)).port;
   else {
     const { startSink } = await import('../test/support/smtp-sink.js');
     port = (await startSink({ host: HOST, keepRaw: false })).port;

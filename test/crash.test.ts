@@ -9,13 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { startDnsServer } from './support/dns-server.js';
 import { startSink } from './support/smtp-sink.js';
+import { waitForPort } from './support/wait-port.js';
 import { SqliteSpool } from '../src/spool/sqlite/sqlite-spool.js';
 
 const BIN = fileURLToPath(new URL('../../bin/outpost.js', import.meta.url));
@@ -28,21 +28,6 @@ function cli(config: string, ...args: string[]): string {
   return r.stdout;
 }
 
-async function waitForPort(host: string, port: number, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host, port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`port ${host}:${port} never opened`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function exited(c: ChildProcess): Promise<void> {
   return new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));

@@ -6,11 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, peakRssMb } from './stats.js';
+import { waitForPort } from '../../test/support/wait-port.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/outpost.js', import.meta.url));
 
@@ -26,21 +26,6 @@ export interface GatewayChild {
   stop(): Promise<void>;
 }
 
-async function waitForPort(host: string, port: number, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host, port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`gateway did not open ${host}:${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** `config` is merged as-is (JSON is YAML); it must set smtp.listen[0] host and port. */
 export async function startGatewayChild(config: Record<string, unknown>, tenant = { id: 'bench', domain: 'bench.test' }): Promise<GatewayChild> {
