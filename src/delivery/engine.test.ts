@@ -44,6 +44,10 @@ before(async () => {
       'mx.dead.test': { A: ['127.0.30.17'] },
       'nomail.test': { MX: [{ exchange: '.', priority: 0 }] },
       'retry.test': { MX: [{ exchange: 'mx.retry.test', priority: 5 }] },
+      'blocked.test': { MX: [{ exchange: 'mx.blocked.test', priority: 5 }] },
+      'mx.blocked.test': { A: ['127.0.30.19'] },
+      'warn.test': { MX: [{ exchange: 'mx.warn.test', priority: 5 }] },
+      'mx.warn.test': { A: ['127.0.30.21'] },
       'mx.retry.test': { A: ['127.0.30.18'] },
     },
   });
@@ -54,6 +58,9 @@ before(async () => {
   await sink('other', '127.0.30.16', { tls: true });
   await sink('dead', '127.0.30.17', { mode: { connect: delay(20_000) } });
   await sink('retry', '127.0.30.18');
+  // Blocks one of our IPs the way Microsoft does (S3140), accepts the other.
+  await sink('blocked', '127.0.30.19', { behaviour: (ctx) => (ctx.phase === 'mail' && ctx.connection.remoteAddress === IP1 ? receiverReplies.microsoftBlocked : undefined) });
+  await sink('warn', '127.0.30.21', { mode: { rcpt: receiverReplies.mailboxBusy } });
   t = await startTestGateway({
     host: '127.0.30.1',
     clock,
@@ -63,7 +70,7 @@ before(async () => {
         default: { ips: [{ ip: IP1, helo: 'out1.gw.test' }, { ip: IP2, helo: 'out2.gw.test' }] },
         'high-risk': { ips: [{ ip: HR, helo: 'risky.gw.test' }] },
       },
-      delivery: { port: PORT, retrySchedule: ['5m', '10m'], maxQueueAge: '1h', delayWarningAfter: '0ms', connectTimeout: '2s', commandTimeout: '5s', slowDownInitial: '10m' },
+      delivery: { port: PORT, retrySchedule: ['5m', '10m'], maxQueueAge: '1h', delayWarningAfter: '20m', connectTimeout: '2s', commandTimeout: '5s', slowDownInitial: '10m' },
     },
   });
 });
@@ -212,6 +219,42 @@ describe('delivery', () => {
     assert.ok(Date.now() - started < 4000, 'delivery elsewhere is not held up by the dead or paused destination');
     const m = await t.gw.spool.getMessage(deadId);
     assert.notEqual(m?.recipients[0]?.state, 'delivered');
+  });
+
+  test("'IP blocked' (S3140) is an IP incident: that IP is paused for the destination and another IP of the pool delivers", async () => {
+    t.gw.pools.disable(IP2, 'test: force the first attempt through IP1');
+    const id = await send('a@blocked.test', 'blocked');
+    const end = Date.now() + 8000;
+    let incident;
+    while (!(incident = (await t.gw.spool.events(id)).find((e) => e.data?.['incident'] === 'ip-blocked')) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(incident, 'the block-list reply was recorded as an IP incident');
+    assert.equal(incident.data?.['ip'], IP1);
+    assert.equal(incident.type, 'deferred', 'the recipient is not failed for an IP problem');
+    assert.ok(t.gw.engine.throttles.pausedFor(IP1, 'blocked.test') > 0, 'IP1 is paused for that destination');
+    assert.equal(t.gw.engine.throttles.pausedFor(IP1, 'other.test'), 0, 'and only for that destination');
+    // With no other IP in rotation the job went back to the spool until IP1's pause ends.
+    t.gw.pools.enable(IP2);
+    clock.advance(10 * 60_000);
+    t.gw.engine.kick();
+    await waitState(id, all('delivered'), 10_000);
+    assert.equal(sinks['blocked']!.messages.at(-1)?.remoteAddress, IP2, 'delivered from the other IP of the pool');
+    assert.ok((await t.gw.spool.events(id)).every((e) => e.type !== 'bounced'), 'a block-list reply never bounces the message');
+  });
+
+  test('a delay warning DSN goes to the sender once a message has waited delayWarningAfter', async () => {
+    const before = sinks['sender']!.messages.length;
+    const id = await send('slow@warn.test', 'warn');
+    await waitState(id, (rs) => rs[0]?.state === 'queued' && true);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(10 * 60_000);
+      t.gw.engine.kick();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const got = (await sinks['sender']!.waitFor(before + 1, 8000)).slice(before);
+    const warnings = got.filter((m) => /Action: delayed/.test(m.raw.toString()) && /slow@warn\.test/.test(m.raw.toString()));
+    assert.equal(warnings.length, 1, 'exactly one delay warning');
+    assert.match(warnings[0]!.raw.toString(), /Status: 4\.2\.1/);
+    assert.match(warnings[0]!.raw.toString(), /Will-Retry-Until:/);
   });
 
   test('an IP taken out of rotation opens no new connections', async () => {
