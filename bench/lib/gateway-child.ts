@@ -39,7 +39,11 @@ export async function startGatewayChild(config: Record<string, unknown>, tenant 
   };
   cli('tenant', 'add', tenant.id, '--domain', tenant.domain);
   const creds = JSON.parse(cli('tenant', 'credentials', tenant.id, '--json')) as { smtp: { username: string; password: string } };
-  const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : []), BIN, 'start', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // As `npm start` runs it: MALLOC_ARENA_MAX=2 (glibc arenas per thread otherwise fragment; see docs/operations.md).
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : []), BIN, 'start', '--config', configFile], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' },
+  });
   const listen = (config['smtp'] as { listen: Array<{ host: string; port: number }> }).listen[0]!;
   await waitForPort(listen.host, listen.port);
   return {

@@ -39,7 +39,7 @@ export function createScannerPool(options: ScannerOptions & { readonly threads: 
   let closed = false;
 
   function spawn(index: number): Slot {
-    const worker = new Worker(url, { workerData: scannerOptions });
+    const worker = new Worker(url, { workerData: scannerOptions, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const slot: Slot = { worker, inFlight: new Map() };
     worker.on('message', (m: { id?: number; verdict?: Verdict }) => {
       if (m.id === undefined || m.verdict === undefined) return;

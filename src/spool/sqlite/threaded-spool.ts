@@ -50,7 +50,11 @@ export class ThreadedSqliteSpool implements Spool {
   }
 
   static async open(file: string, opts: SpoolDbOptions = {}): Promise<ThreadedSqliteSpool> {
-    const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file, maxBytes: opts.maxBytes ?? 0 } });
+    // The writer and checkpoint threads keep little JS state: small heaps keep the gateway's memory flat.
+    const worker = new Worker(new URL('./writer-thread.js', import.meta.url), {
+      workerData: { file, maxBytes: opts.maxBytes ?? 0 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+    });
     await new Promise<void>((resolve, reject) => {
       const onMsg = (batch: WriterReply[]): void => {
         const r = batch[0]!;
@@ -63,7 +67,10 @@ export class ThreadedSqliteSpool implements Spool {
       worker.once('message', onMsg);
       worker.once('error', reject);
     });
-    const checkpointer = new Worker(new URL('./checkpoint-thread.js', import.meta.url), { workerData: { file } });
+    const checkpointer = new Worker(new URL('./checkpoint-thread.js', import.meta.url), {
+      workerData: { file },
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+    });
     checkpointer.unref();
     const db = openSqlite(file);
     return new ThreadedSqliteSpool(worker, checkpointer, db, new SqliteSpoolStore(db));
