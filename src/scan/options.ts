@@ -22,6 +22,7 @@ export const defaultRuleWeights = {
   'credential-form': 3,
   'date-missing': 1,
   'date-forged': 1.5,
+  'date-stale': 1.5,
   'message-id-missing': 1,
   'message-id-forged': 1,
   'brand-impersonation': 3,

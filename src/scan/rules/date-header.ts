@@ -1,7 +1,8 @@
 /**
- * Rules on the Date header: missing, or forged (not RFC 5322 shaped, weekday
- * inconsistent with the date, more than a day in the future or a week in the
- * past relative to when the gateway received the message).
+ * Rules on the Date header: missing; forged (not RFC 5322 shaped, impossible
+ * zone, weekday inconsistent with the date); stale (well-formed but more than a
+ * day in the future or a week in the past relative to when the gateway
+ * received the message).
  */
 import type { Rule } from './rule.js';
 import { headerValue } from '../mime/message.js';
@@ -64,13 +65,29 @@ const DAY = 86400000;
 
 export const dateForged: Rule = {
   name: 'date-forged',
-  summary: 'Date header malformed, inconsistent, or far from the receive time',
+  summary: 'Date header malformed or inconsistent (bad syntax, impossible zone, wrong weekday)',
+  check({ view }) {
+    const v = headerValue(view.msg, 'date');
+    if (v === undefined) return null;
+    return checkDate(v).problem;
+  },
+};
+
+/**
+ * A well-formed Date far from the receive time. Kept apart from date-forged
+ * because its evidence is much weaker: queued or re-sent mail, wrong client
+ * clocks and (in the benchmark corpus) list and collection delays produce it
+ * on legitimate mail too (57 of 4,150 SpamAssassin hams and 429 of 1,896
+ * spams, against 1 ham and 533 spams for date-forged).
+ */
+export const dateStale: Rule = {
+  name: 'date-stale',
+  summary: 'Date header more than a day in the future or a week in the past of the receive time',
   check({ view, now }) {
     const v = headerValue(view.msg, 'date');
     if (v === undefined) return null;
     const c = checkDate(v);
-    if (c.problem !== null) return c.problem;
-    if (c.time === null) return null;
+    if (c.problem !== null || c.time === null) return null;
     if (c.time - now > DAY) return `Date is ${Math.round((c.time - now) / 3600000)} hours in the future`;
     if (now - c.time > 7 * DAY) return `Date is ${Math.round((now - c.time) / DAY)} days in the past`;
     return null;

@@ -6,7 +6,7 @@
 import type { Rule } from './rule.js';
 import { brandImpersonation } from './brand-impersonation.js';
 import { credentialForm } from './credential-form.js';
-import { dateForged, dateMissing } from './date-header.js';
+import { dateForged, dateMissing, dateStale } from './date-header.js';
 import { encryptedArchive } from './encrypted-archive.js';
 import { excessiveRecipients } from './excessive-recipients.js';
 import { executableAttachment } from './executable-attachment.js';
@@ -39,6 +39,7 @@ export const RULES: readonly Rule[] = [
   hiddenText,
   dateMissing,
   dateForged,
+  dateStale,
   messageIdMissing,
   messageIdForged,
   excessiveRecipients,
