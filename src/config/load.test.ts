@@ -39,3 +39,12 @@ test('YAML file: bad syntax and missing file are clear errors', () => {
   assert.equal(c.http.listen.port, 9000);
   assert.equal(c.delivery.maxQueueAge, 2 * 86_400_000);
 });
+
+test('routes and EHLO names are checked at load, not at first use', () => {
+  assert.throws(() => parseConfig({ routes: [{ match: 'a.test', host: 'h', port: 25 }, { match: 'a.test', host: 'i', port: 25 }] }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.problems[0]!, /^config: routes\[1\].*duplicate/);
+    return true;
+  });
+  assert.throws(() => parseConfig({ pools: { default: { ips: [{ ip: '127.0.0.1', helo: 'bad name' }] }, 'high-risk': { ips: [{ ip: '127.0.0.2', helo: 'x.test' }] } } }), /pools\.default\.ips\[0\]\.helo: expected a host name/);
+});

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
+import { compileRoutes, RouteConfigError } from '../delivery/routes.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -37,6 +38,12 @@ export function parseConfig(input: unknown, where = 'config'): Config {
   if (!r.success) throw new ConfigError(formatIssues(r.error.issues, where));
   if (!r.data.pools['default']) throw new ConfigError([`${where}: pools: a pool named "default" is required`]);
   if (!r.data.pools['high-risk']) throw new ConfigError([`${where}: pools: a pool named "high-risk" is required`]);
+  try {
+    compileRoutes(r.data.routes);
+  } catch (e) {
+    if (e instanceof RouteConfigError) throw new ConfigError([`${where}: ${e.message}`]);
+    throw e;
+  }
   return r.data;
 }
 

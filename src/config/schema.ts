@@ -42,7 +42,11 @@ const http = z.strictObject({
   maxBodyBytes: z.number().int().positive().default(30 * 1024 * 1024),
 });
 
-const poolIp = z.strictObject({ ip: ipAddress, helo: z.string().min(1) });
+const poolIp = z.strictObject({
+  ip: ipAddress,
+  /** The EHLO name: a host name (it should match the IP's PTR record). */
+  helo: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'expected a host name (letters, digits, dots and hyphens)'),
+});
 const pool = z.strictObject({
   ips: z.array(poolIp).min(1),
   /** Simultaneous connections from one IP of this pool to one destination. */
@@ -52,7 +56,7 @@ const pool = z.strictObject({
   messagesPerConnection: z.number().int().positive().default(100),
 });
 
-const staticRoute = z.strictObject({ match: z.string().min(1), host: z.string().min(1), port: port.default(25) });
+const staticRoute = z.strictObject({ match: z.string().min(1), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(25) });
 
 const delivery = z.strictObject({
   /** Keep everything queued and make no delivery attempts (maintenance, benchmarks of ingress alone). */
