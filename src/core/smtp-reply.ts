@@ -14,14 +14,6 @@ export interface SmtpReply {
   readonly text: string;
 }
 
-export type ReplyClass = 'success' | 'transient' | 'permanent';
-
-export function replyClass(code: number): ReplyClass {
-  if (code >= 200 && code < 400) return 'success';
-  if (code >= 400 && code < 500) return 'transient';
-  return 'permanent';
-}
-
 export function formatReply(r: SmtpReply): string {
   return r.enhanced ? `${r.code} ${r.enhanced} ${r.text}` : `${r.code} ${r.text}`;
 }
@@ -57,6 +49,4 @@ export class SmtpError extends Error {
 export const Replies = {
   tempStorage: (): SmtpError => new SmtpError(451, '4.3.0', 'Temporary local problem storing the message, try again later'),
   noStorage: (): SmtpError => new SmtpError(452, '4.3.1', 'Insufficient system storage, try again later'),
-  authRequired: (): SmtpError => new SmtpError(530, '5.7.0', 'Authentication required'),
-  relayDenied: (): SmtpError => new SmtpError(550, '5.7.1', 'Relaying denied: authenticate first'),
 };

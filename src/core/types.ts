@@ -1,7 +1,7 @@
 /**
  * The typed records that stages hand each other through the spool:
  * Envelope (who to whom), Verdict (what the scanner thinks), Route (what policy
- * decided), RecipientResult / DeliveryResult (what a receiver said).
+ * decided). What receivers said is the spool's AttemptRecord.
  * These are plain data: serialisable to JSON and safe to cross worker threads.
  */
 import type { SmtpReply } from './smtp-reply.js';
@@ -50,12 +50,3 @@ export type MessageState =
 
 /** Recipient life cycle. */
 export type RecipientState = 'pending' | 'queued' | 'delivered' | 'failed' | 'expired' | 'suppressed' | 'dropped';
-
-export type FinalRecipientState = Exclude<RecipientState, 'pending' | 'queued'>;
-
-/** What one attempt did for one recipient. */
-export interface RecipientResult {
-  readonly rcpt: string;
-  readonly outcome: 'delivered' | 'deferred' | 'failed';
-  readonly reply: SmtpReply;
-}

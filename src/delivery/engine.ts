@@ -238,11 +238,6 @@ export class DeliveryEngine {
     this.connections.add(p);
   }
 
-  /** Counts for `outpost queue` and metrics. */
-  status(): { ready: number; claimed: number; connections: number; destinations: number; pauses: ReturnType<Throttles['list']> } {
-    return { ready: this.ready, claimed: this.claimed.size, connections: this.connections.size, destinations: this.queues.size, pauses: this.throttles.list() };
-  }
-
   async stop(graceMs: number): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -50,14 +50,4 @@ export class Throttles {
     const p = this.pauses.get(k);
     if (p && p.until <= this.clock.now()) this.pauses.delete(k);
   }
-
-  list(): Array<{ ip: string; destination: string; until: number; reason: string }> {
-    const now = this.clock.now();
-    return [...this.pauses.entries()]
-      .filter(([, p]) => p.until > now)
-      .map(([k, p]) => {
-        const [ip, destination] = k.split('|') as [string, string];
-        return { ip, destination, until: p.until, reason: p.reason };
-      });
-  }
 }

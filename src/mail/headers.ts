@@ -66,10 +66,6 @@ export function getField(fields: readonly HeaderField[], key: string): HeaderFie
   return fields.find((f) => f.key === key);
 }
 
-export function getValues(fields: readonly HeaderField[], key: string): string[] {
-  return fields.filter((f) => f.key === key).map(fieldValue);
-}
-
 export function makeField(name: string, value: string): HeaderField {
   return { name, key: name.toLowerCase(), raw: `${name}: ${value}\r\n` };
 }
