@@ -5,6 +5,9 @@
  *
  *   SMTP/HTTP ingress → cleanup → spool → processor (scan/policy/sign) → delivery engine
  *
+ * Signing wraps whichever decider is in use (pipeline/sign-decider.ts); the
+ * platform DKIM key is generated on the first start (its TXT record logged).
+ *
  * stop() closes listeners first: new connections are refused and open SMTP
  * sessions get 421 to their next command, except a message already in DATA,
  * which is finished (stored and answered). Deliveries in flight finish within
@@ -35,6 +38,8 @@ import { PoolRegistry } from './pools/registry.js';
 import { buildDeliveryDeps, dnsServers } from './delivery/wiring.js';
 import { createScannerPool, type ScannerOptions } from './scan/index.js';
 import { createScanDecider } from './pipeline/scan-decider.js';
+import { withSigning } from './pipeline/sign-decider.js';
+import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -60,6 +65,7 @@ export interface Gateway {
   readonly spool: Spool;
   readonly tenants: TenantStore;
   readonly pools: PoolRegistry;
+  readonly dkimKeys: DkimKeyStore;
   readonly cleanup: Cleanup;
   readonly engine: DeliveryEngine;
   /** Bound addresses, in config order (useful when a config port is 0). */
@@ -95,6 +101,15 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   }
 }
 
+/** The platform's active DKIM key; generated (RSA-2048, selector platform.dkimSelector) when there is none. */
+async function platformKey(keys: DkimKeyStore, config: Config, log: Logger): Promise<SigningKey> {
+  const existing = keys.active(config.platform.domain);
+  if (existing) return existing;
+  const rec = await keys.generate(config.platform.domain, { selector: config.platform.dkimSelector, algo: 'rsa2048' });
+  log.warn({ record: rec.recordName, type: 'TXT', value: rec.publicDnsValue, sealed: rec.sealed }, 'generated the platform DKIM key: publish this TXT record');
+  return keys.active(config.platform.domain)!;
+}
+
 async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gateway> {
   const { config } = o;
   const clock = o.clock ?? systemClock;
@@ -107,6 +122,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   if (recovered.jobs + recovered.messages > 0) log.info(recovered, 'spool: recovered work from an unclean stop');
   const tenants = new TenantStore(state, clock);
   const pools = new PoolRegistry(state, config.pools, clock);
+  const dkimKeys = new DkimKeyStore(state, clock, config.platform.masterKey);
   const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
 
   // The processor takes new messages straight from cleanup (late-bound: the
@@ -119,7 +135,15 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
-  const decide = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  const decide = config.platform.signing
+    ? withSigning(routeDecider, {
+        signer: createSigner({ platform: await platformKey(dkimKeys, config, log), clock }),
+        tenantKey: (d) => dkimKeys.active(d),
+        ownsDomain: (t, d) => tenants.ownsDomain(t, d),
+        senderId: config.platform.senderId,
+      })
+    : routeDecider;
   processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });
 
   const shared = createSubmissionShared(config.smtp, clock);
@@ -169,5 +193,5 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, cleanup, engine, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, smtpAddresses, httpAddress, stop };
 }

@@ -4,8 +4,10 @@
  * come through here.
  *
  * It checks the sender identity (envelope and header From must be the tenant's
- * verified domains), removes Bcc and any Return-Path, adds Message-ID and Date
- * when missing, prepends a Received trace field, assigns the message id and
+ * verified domains), removes Bcc, any Return-Path and client-supplied
+ * Feedback-ID / CFBL-* fields (the signing stage adds its own, covered by the
+ * DKIM signatures; the spool keeps one body, so it must already be clean),
+ * adds Message-ID and Date when missing, prepends a Received trace field, assigns the message id and
  * stores envelope, recipients and body durably. The returned promise resolves
  * only once the message is on disk; only then may ingress acknowledge it.
  */
@@ -16,6 +18,7 @@ import { Replies, SmtpError } from '../core/smtp-reply.js';
 import type { Envelope, MessageId, Source, TenantId } from '../core/types.js';
 import { parseMailboxes } from '../mail/addresses.js';
 import { displayValue, fieldValue, getField, joinMessage, makeField, splitMessage } from '../mail/headers.js';
+import { STRIPPED_FIELDS } from '../sign/tenant-headers.js';
 import { SpoolError, type IncomingMessage, type Spool } from '../spool/spool.js';
 
 export interface Submission {
@@ -90,7 +93,8 @@ export function createCleanup(opts: CleanupOptions): Cleanup {
       }
     }
 
-    const kept = fields.filter((f) => f.key !== 'bcc' && f.key !== 'return-path');
+    // Feedback-ID and CFBL-* name the tenant to receivers: only the signing stage writes them.
+    const kept = fields.filter((f) => f.key !== 'bcc' && f.key !== 'return-path' && !STRIPPED_FIELDS.has(f.key));
     if (!getField(kept, 'message-id')) kept.push(makeField('Message-ID', `<${id}@${hostname}>`));
     if (!getField(kept, 'date')) kept.push(makeField('Date', rfc5322Date(now)));
     const from = s.clientHelo ? `${sanitize(s.clientHelo)} ([${s.clientIp}])` : `[${s.clientIp}]`;

@@ -15,6 +15,8 @@ import { startGateway } from '../gateway.js';
 import { tenantCommand } from './tenant.js';
 import { messageCommand, queueCommand } from './queue.js';
 import { poolCommand } from './pool.js';
+import { dkimCommand } from './dkim.js';
+import { KeyStoreError, SignError } from '../sign/index.js';
 import { scanCommand } from '../scan/index.js';
 import { CliError, processIo, type Io } from './io.js';
 
@@ -30,6 +32,8 @@ export const USAGE = `usage: outpost <command> [options]
   queue                                      counts per state, destination and pool
   queue retry ID | queue delete ID           retry a queued message now, or delete it from the queue
   pool status | pool disable IP [--reason R] | pool enable IP
+  dkim generate DOMAIN [--selector S] [--algo rsa2048|ed25519]   new DKIM key; prints the TXT record to publish
+  dkim list | dkim check DOMAIN              stored keys; whether DOMAIN's published record matches its key
   scan FILE… | - [--explain]                 scan messages with the gateway's scanner: one JSON verdict per message
   scan train --corpus DIR|stdlib --out FILE  retrain the scanner's model
 
@@ -55,6 +59,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return await queueCommand(rest, io, configFrom);
       case 'pool':
         return await poolCommand(rest, io, configFrom);
+      case 'dkim':
+        return await dkimCommand(rest, io, configFrom);
       case 'scan':
         return await scanCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
       case undefined:
@@ -72,7 +78,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       for (const p of e.problems) io.err(`outpost: ${p}`);
       return 2;
     }
-    if (e instanceof CliError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError) {
+    if (e instanceof CliError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError || e instanceof KeyStoreError || e instanceof SignError) {
       io.err(`outpost: ${e.message}`);
       return e instanceof CliError ? e.exitCode : 1;
     }

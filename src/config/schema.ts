@@ -8,6 +8,13 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration } from './duration.js';
 
+/** Length in bytes of a master key written as hex (64 digits) or base64; -1 when it is neither. */
+function masterKeyBytes(s: string): number {
+  const t = s.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return 32;
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(t) ? Buffer.from(t, 'base64').length : -1;
+}
+
 const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:]+):\d{1,5}$/, 'expected "host:port"');
 const ipAddress = z.string().refine((s) => isIP(s) !== 0, 'expected an IPv4 or IPv6 address');
 const port = z.number().int().min(0).max(65535);
@@ -91,8 +98,19 @@ export const configSchema = z.strictObject({
       hostname: z.string().default('outpost.localhost'),
       /** The platform's own domain: platform DKIM d=, bounce and FBL addresses. */
       domain: z.string().default('outpost.localhost'),
+      /** Selector of the platform DKIM key generated on first start. */
+      dkimSelector: z.string().regex(/^[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*$/, 'expected a DKIM selector (letters, digits, - and _)').default('outpost'),
+      /** The Feedback-ID SenderId (Gmail: stable, 5-15 characters). */
+      senderId: z.string().regex(/^[A-Za-z0-9._-]{5,15}$/, 'expected 5-15 letters, digits, ".", "_" or "-"').default('outpost'),
+      /** Add the DKIM signatures and Feedback-ID to outgoing mail. */
+      signing: z.boolean().default(true),
+      /** 32-byte key (64 hex digits or base64) sealing DKIM private keys at rest. */
+      masterKey: z
+        .string()
+        .refine((s) => masterKeyBytes(s) === 32, 'expected 32 bytes written as 64 hex digits or base64')
+        .optional(),
     })
-    .default({ hostname: 'outpost.localhost', domain: 'outpost.localhost' }),
+    .prefault({}),
   tls: z
     .strictObject({ cert: z.string(), key: z.string() })
     .optional()

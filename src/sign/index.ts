@@ -7,3 +7,4 @@ export { generateDkimKey, publicDnsValueFor, dnsTxtStrings, dnsValueMatches, dki
 export { sealKey, openKey, isSealed, parseMasterKey } from './key-seal.js';
 export { formatFeedbackId, parseFeedbackId, validateFeedbackId, type FeedbackIdParts } from './tenant-headers.js';
 export { SignError, type SignErrorCode } from './errors.js';
+export { DkimKeyStore, KeyStoreError, type DkimKeyRecord } from './key-store.js';
