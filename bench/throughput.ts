@@ -8,13 +8,19 @@
  *    sink, timed from the first submission to the last message at the sink.
  * Prints messages/s, the ratio to the ceiling, the gateway's CPU seconds per
  * 1,000 messages and its peak RSS. The sink runs in its own process.
- * Options: --small N --large N --connections N --runs N.
+ * Each gateway run is done with DKIM signing off and on (RSA-2048 tenant key
+ * aligned with From, plus the platform's RSA-2048 signature); the extra CPU
+ * per message is compared with the CPU of two bare RSA-2048 signatures
+ * measured in the same run (and `openssl speed rsa2048` when available).
+ * Options: --small N --large N --connections N --runs N --signing off|on|both.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startGatewayChild } from './lib/gateway-child.js';
 import { makeMessage, runLoad } from './lib/smtp-load.js';
 import { median } from './lib/stats.js';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,6 +29,37 @@ const arg = (name: string, dflt: number): number => {
 const HOST = '127.0.51.1';
 const SINK_HOST = '127.0.51.20';
 const connections = arg('connections', 20);
+const signingArg = (() => {
+  const i = process.argv.indexOf('--signing');
+  return i > 0 ? process.argv[i + 1]! : 'both';
+})();
+const signingModes = signingArg === 'both' ? [false, true] : [signingArg === 'on'];
+
+/** CPU seconds of one bare RSA-2048 SHA-256 signature on this machine (median of 3 rounds). */
+function rsaSignCpu(): number {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const data = Buffer.alloc(512, 1);
+  const rounds: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 300; i++) sign('sha256', data, privateKey);
+    const c = process.cpuUsage(c0);
+    rounds.push((c.user + c.system) / 1e6 / 300);
+  }
+  return median(rounds);
+}
+
+function opensslRate(): string {
+  try {
+    const out = execFileSync('openssl', ['speed', '-seconds', '2', 'rsa2048'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const m = /rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/.exec(out);
+    return m ? `${m[1]} signatures/s` : 'unparsed';
+  } catch {
+    return 'openssl not available';
+  }
+}
+const rsaCpu = signingModes.includes(true) ? rsaSignCpu() : NaN;
+if (signingModes.includes(true)) console.log(`RSA-2048 signature: ${(rsaCpu * 1e6).toFixed(0)} µs CPU each (node crypto); openssl speed rsa2048: ${opensslRate()} on one core`);
 const runs = arg('runs', 1);
 const phases = [
   { name: '5 KB', size: 5 * 1024, count: arg('small', 20_000) },
@@ -68,8 +105,11 @@ for (const phase of phases) {
     direct.child.kill();
     ceilings.push(c.accepted / c.seconds);
 
+    const cpuPerMsg: Record<string, number> = {};
+    for (const signing of signingModes) {
     const sink = await startSinkProc(12526);
     const gw = await startGatewayChild({
+      platform: { signing },
       smtp: { listen: [{ host: HOST, port: 13588, tls: 'starttls' }], maxConnectionsPerTenant: 100, maxConnectionsPerIp: 100 },
       http: { listen: { host: HOST, port: 18027 } },
       routes: [{ match: 'dest.test', host: SINK_HOST, port: sink.port }],
@@ -77,6 +117,8 @@ for (const phase of phases) {
         default: { ips: [{ ip: '127.0.51.100', helo: 'out1.bench.test' }, { ip: '127.0.51.101', helo: 'out2.bench.test' }], maxConnectionsPerDestination: 8 },
         'high-risk': { ips: [{ ip: '127.0.51.200', helo: 'hr.bench.test' }] },
       },
+    }, undefined, (cli) => {
+      if (signing) cli('dkim', 'generate', 'bench.test', '--selector', 'bench', '--algo', 'rsa2048');
     });
     const cpu0 = gw.cpuSeconds();
     const t0 = process.hrtime.bigint();
@@ -93,12 +135,20 @@ for (const phase of phases) {
     await gw.stop();
     sink.child.kill();
     const rate = phase.count / secs;
-    rates.push(rate);
+    if (!signing || signingModes.length === 1) rates.push(rate);
+    cpuPerMsg[String(signing)] = cpu / phase.count;
     console.log(
-      `${phase.name} run ${run}: ${phase.count} msgs end to end in ${secs.toFixed(2)} s = ${rate.toFixed(0)} msg/s ` +
+      `${phase.name} run ${run}, signing ${signing ? 'on' : 'off'}: ${phase.count} msgs end to end in ${secs.toFixed(2)} s = ${rate.toFixed(0)} msg/s ` +
         `(submission alone ${(submitted.accepted / submitted.seconds).toFixed(0)} msg/s); ceiling ${ceilings.at(-1)!.toFixed(0)} msg/s; ` +
         `ratio ${(rate / ceilings.at(-1)!).toFixed(2)}; gateway CPU ${((cpu / phase.count) * 1000).toFixed(2)} s per 1,000 msgs; peak RSS ${rss.toFixed(0)} MB`,
     );
+    }
+    if (cpuPerMsg['true'] !== undefined && cpuPerMsg['false'] !== undefined) {
+      const extra = cpuPerMsg['true'] - cpuPerMsg['false'];
+      console.log(
+        `${phase.name} run ${run}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / (2 * rsaCpu)).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(2 * rsaCpu * 1e6).toFixed(0)} µs)`,
+      );
+    }
   }
   console.log(`${phase.name} median of ${runs}: ${median(rates).toFixed(0)} msg/s end to end, ceiling ${median(ceilings).toFixed(0)} msg/s, ratio ${(median(rates) / median(ceilings)).toFixed(2)}`);
 }

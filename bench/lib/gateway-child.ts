@@ -28,7 +28,12 @@ export interface GatewayChild {
 
 
 /** `config` is merged as-is (JSON is YAML); it must set smtp.listen[0] host and port. */
-export async function startGatewayChild(config: Record<string, unknown>, tenant = { id: 'bench', domain: 'bench.test' }): Promise<GatewayChild> {
+export async function startGatewayChild(
+  config: Record<string, unknown>,
+  tenant = { id: 'bench', domain: 'bench.test' },
+  /** Runs after the tenant exists and before the gateway starts (e.g. `dkim generate`). */
+  beforeStart?: (cli: (...args: string[]) => string) => void,
+): Promise<GatewayChild> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
   const configFile = join(dir, 'outpost.yaml');
   writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, ...config }, null, 2));
@@ -39,6 +44,7 @@ export async function startGatewayChild(config: Record<string, unknown>, tenant 
   };
   cli('tenant', 'add', tenant.id, '--domain', tenant.domain);
   const creds = JSON.parse(cli('tenant', 'credentials', tenant.id, '--json')) as { smtp: { username: string; password: string } };
+  beforeStart?.(cli);
   // As `npm start` runs it: MALLOC_ARENA_MAX=2 (glibc arenas per thread otherwise fragment; see docs/operations.md).
   const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : []), BIN, 'start', '--config', configFile], {
     stdio: ['ignore', 'ignore', 'inherit'],
