@@ -33,7 +33,6 @@ export interface ConnectionContext {
   readonly idleMs: number;
   /** Takes the next job for this destination (undefined: none, or stopping). */
   take(): DeliveryJob | undefined;
-  settled(jobId: number): void;
   track(s: SmtpSession): void;
   untrack(s: SmtpSession): void;
 }
@@ -114,7 +113,6 @@ async function settleRemaining(c: ConnectionContext, first: DeliveryJob, reply: 
   for (let j = c.take(); j; j = c.take()) jobs.push(j);
   for (const job of jobs) {
     await settle(c.deps, c.throttles, job, job.recipients.map((r) => ({ rcpt: r.rcpt, reply })), a);
-    c.settled(job.jobId);
   }
 }
 
@@ -125,7 +123,6 @@ async function deliverOne(c: ConnectionContext, session: SmtpSession, job: Deliv
   const [body, routing] = await Promise.all([deps.spool.readBody(job.messageId), deps.spool.readRouting(job.messageId)]);
   if (!body || !routing) {
     deps.log.warn({ messageId: job.messageId, jobId: job.jobId }, 'delivery: message body gone; job skipped');
-    c.settled(job.jobId);
     return { done: Promise.resolve() };
   }
   const res = await session.send({
@@ -137,8 +134,7 @@ async function deliverOne(c: ConnectionContext, session: SmtpSession, job: Deliv
     ip: c.ip, mx, remote: session.remoteAddress, tls: session.tls, startedAt,
     ...(res.failure ? { failure: `${res.failure.phase}: ${res.failure.message}` } : {}),
   })
-    .catch((e: unknown) => deps.log.error({ err: e, messageId: job.messageId, jobId: job.jobId }, 'delivery: recording the result failed; the job is retried after restart'))
-    .finally(() => c.settled(job.jobId));
+    .catch((e: unknown) => deps.log.error({ err: e, messageId: job.messageId, jobId: job.jobId }, 'delivery: recording the result failed; the job is retried after restart'));
   return { done };
 }
 

@@ -56,8 +56,6 @@ export interface DeliveryDeps {
 
 export class DeliveryEngine {
   private readonly queues = new Map<string, DestinationQueue>();
-  /** Every claimed job not yet settled, by id (for release on stop). */
-  private readonly claimed = new Map<number, DeliveryJob>();
   private readonly ipConns = new Map<string, number>();
   private readonly pairConns = new Map<string, number>();
   private readonly connections = new Set<Promise<void>>();
@@ -137,7 +135,6 @@ export class DeliveryEngine {
       this.queues.set(key, q);
     }
     q.add(job);
-    this.claimed.set(job.jobId, job);
     this.ready++;
   }
 
@@ -188,7 +185,6 @@ export class DeliveryEngine {
     const jobs = q.drain();
     if (jobs.length === 0) return;
     this.ready -= jobs.length;
-    for (const j of jobs) this.claimed.delete(j.jobId);
     this.d.log.info({ destination: q.domain, pool: q.pool, jobs: jobs.length, until: new Date(at).toISOString() }, `delivery: holding jobs: ${why}`);
     this.d.spool.release(jobs.map((j) => j.jobId), at).catch((e: unknown) => this.d.log.error({ err: e }, 'delivery: release failed'));
   }
@@ -218,9 +214,6 @@ export class DeliveryEngine {
         if (j) this.ready--;
         return j;
       },
-      settled: (jobId) => {
-        this.claimed.delete(jobId);
-      },
       track: (s) => this.sessions.add(s),
       untrack: (s) => this.sessions.delete(s),
     };
@@ -245,7 +238,6 @@ export class DeliveryEngine {
     for (const q of this.queues.values()) q.wakeAll();
     const waiting = [...this.queues.values()].flatMap((q) => q.drain());
     this.ready = 0;
-    for (const j of waiting) this.claimed.delete(j.jobId);
     if (waiting.length > 0) await this.d.spool.release(waiting.map((j) => j.jobId), this.d.clock.now()).catch(() => undefined);
     const all = Promise.all([...this.connections]);
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { accept, delay, drop, receiverReplies, reply, startSink, type Sink, type SinkOptions } from '../../test/support/smtp-sink.js';
+import { accept, delay, drop, receiverReplies, reply, startSink,
+  withSink as withSinkAt, type Sink, type SinkOptions } from '../../test/support/smtp-sink.js';
 import { SmtpConnectError, openSmtpSession, type SmtpClientOptions, type SmtpSession } from './smtp-client.js';
 
 const HOST = '127.0.31.1';
@@ -12,14 +13,7 @@ const fast = { connectMs: 2000, greetingMs: 3000, commandMs: 3000, dataMs: 3000 
 const body = (s: string): Buffer[] => [Buffer.from(s, 'utf8')];
 const MSG = 'From: a@src.test\r\nTo: b@dst.test\r\nSubject: t\r\n\r\nhello\r\n';
 
-async function withSink(opts: Partial<SinkOptions>, fn: (sink: Sink) => Promise<void>): Promise<void> {
-  const sink = await startSink({ host: HOST, ...opts });
-  try {
-    await fn(sink);
-  } finally {
-    await sink.close();
-  }
-}
+const withSink = (opts: Partial<SinkOptions>, fn: (sink: Sink) => Promise<void>): Promise<void> => withSinkAt({ host: HOST, ...opts }, fn);
 
 function open(sink: Sink, extra: Partial<SmtpClientOptions> = {}): Promise<SmtpSession> {
   return openSmtpSession({

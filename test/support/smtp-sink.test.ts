@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { accept, delay, drop, receiverReplies, reply, startSink, type Sink, type SinkContext, type SinkOptions } from './smtp-sink.js';
+import { accept, delay, drop, receiverReplies, reply,
+  withSink as withSinkAt, type Sink, type SinkContext, type SinkOptions } from './smtp-sink.js';
 
 const HOST = '127.0.32.1';
 
@@ -61,14 +62,7 @@ function talk(port: number, localAddress?: string): Talk {
   };
 }
 
-async function withSink(opts: Partial<SinkOptions>, fn: (sink: Sink) => Promise<void>): Promise<void> {
-  const sink = await startSink({ host: HOST, ...opts });
-  try {
-    await fn(sink);
-  } finally {
-    await sink.close();
-  }
-}
+const withSink = (opts: Partial<SinkOptions>, fn: (sink: Sink) => Promise<void>): Promise<void> => withSinkAt({ host: HOST, ...opts }, fn);
 
 /** EHLO, MAIL, RCPT... as a raw client; returns the reply lines of every step. */
 async function transaction(t: Talk, from: string, rcpts: string[], body?: string): Promise<string[][]> {

@@ -198,6 +198,16 @@ function replyError(code: number, lines: readonly string[]): Error {
   return e;
 }
 
+/** Runs `fn` with a sink started from `opts`, and always closes it. */
+export async function withSink(opts: SinkOptions, fn: (sink: Sink) => Promise<void>): Promise<void> {
+  const sink = await startSink(opts);
+  try {
+    await fn(sink);
+  } finally {
+    await sink.close();
+  }
+}
+
 export async function startSink(opts: SinkOptions): Promise<Sink> {
   const cert = opts.tls ? await throwawayCertificate() : undefined;
   const sink = new SmtpSink(opts, cert);
