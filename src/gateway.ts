@@ -40,6 +40,8 @@ import { createScannerPool, type ScannerOptions } from './scan/index.js';
 import { createScanDecider } from './pipeline/scan-decider.js';
 import { withSigning } from './pipeline/sign-decider.js';
 import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
+import { EventBus } from './events/bus.js';
+import { noReputation, type ReputationSignals } from './reputation/signals.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -68,6 +70,10 @@ export interface Gateway {
   readonly dkimKeys: DkimKeyStore;
   readonly cleanup: Cleanup;
   readonly engine: DeliveryEngine;
+  /** The platform event stream (events/bus.ts). */
+  readonly events: EventBus;
+  /** What the mail path tells the reputation engine (reputation/signals.ts). */
+  readonly reputation: ReputationSignals;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -114,6 +120,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const { config } = o;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
+  const events = new EventBus((err, e) => log.error({ err, event: e.type }, 'event listener failed'));
+  const reputation: ReputationSignals = noReputation;
   const state = openStateDb(config.dataDir);
   undo.push(() => state.close());
   const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
@@ -193,5 +201,5 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, smtpAddresses, httpAddress, stop };
 }

@@ -14,10 +14,10 @@
  */
 import type { SmtpReply } from '../core/smtp-reply.js';
 import type { PoolIp } from '../pools/registry.js';
-import type { DeliveryJob } from '../spool/spool.js';
+import type { DeliveryJob, RecipientOutcome } from '../spool/spool.js';
 import { judgeAttempt } from './attempt.js';
 import type { DestinationQueue } from './destination-queue.js';
-import type { DeliveryDeps } from './engine.js';
+import type { AttemptObservation, DeliveryDeps } from './engine.js';
 import { SmtpConnectError, type SmtpSession } from './smtp-client.js';
 import type { Throttles } from './throttles.js';
 
@@ -180,11 +180,24 @@ export async function settle(
   // Read the original before recording: the spool drops the body once the message is done.
   const original = notify ? await deps.spool.readBody(job.messageId) : null;
   await deps.spool.recordAttempt({ jobId: job.jobId, messageId: job.messageId, at: now, results: j.results, ...(j.nextAt !== undefined ? { nextAt: j.nextAt } : {}), countsAsAttempt: true, markWarned: warn, event });
+  if (deps.observe) observeAttempt(deps, job, j.results, now, ip, j.ipBlocked ? 'ip-blocked' : j.slowDown ? 'slow-down' : undefined);
   if (!notify) return;
   const failed = (e: unknown): void => deps.log.error({ err: e, messageId: job.messageId }, 'DSN generation failed');
   if (j.bounced.length > 0) await deps.bouncer.bounce(job, original, j.bounced, 'failure', a.mx).catch(failed);
   if (warn) {
     const delayed = j.results.filter((r) => r.state === 'deferred').map((r) => ({ rcpt: job.recipients.find((x) => x.idx === r.idx)!.rcpt, reply: r.reply, expired: false }));
     await deps.bouncer.bounce(job, original, delayed, 'delay', a.mx, j.nextAt).catch(failed);
+  }
+}
+
+function observeAttempt(deps: DeliveryDeps, job: DeliveryJob, results: readonly RecipientOutcome[], at: number, ip: string | undefined, incident: AttemptObservation['incident']): void {
+  try {
+    const recipients = results.map((r) => {
+      const c = deps.classify(r.reply);
+      return { rcpt: job.recipients.find((x) => x.idx === r.idx)?.rcpt ?? '', state: r.state, reply: r.reply, class: c.class, ...(c.rule ? { rule: c.rule } : {}) };
+    });
+    deps.observe!({ job, at, ...(ip ? { ip } : {}), ...(incident ? { incident } : {}), recipients });
+  } catch (e) {
+    deps.log.error({ err: e, messageId: job.messageId }, 'delivery observer failed');
   }
 }

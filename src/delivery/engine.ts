@@ -18,8 +18,9 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { PoolIp, PoolRegistry } from '../pools/registry.js';
-import type { DeliveryJob, Spool } from '../spool/spool.js';
-import type { ReplyClassifier } from './attempt.js';
+import type { SmtpReply } from '../core/smtp-reply.js';
+import type { DeliveryJob, RecipientOutcome, Spool } from '../spool/spool.js';
+import type { ReplyClassifier, ReplyVerdict } from './attempt.js';
 import { runConnection, type ConnectionContext } from './connection.js';
 import { DestinationQueue } from './destination-queue.js';
 import type { NextHop } from './next-hop.js';
@@ -52,6 +53,21 @@ export interface DeliveryDeps {
   readonly classify: ReplyClassifier;
   readonly bouncer: Bouncer;
   readonly settings: DeliverySettings;
+  /**
+   * Told of every recorded attempt, after the spool has it (reputation,
+   * suppression, metrics). Must be cheap and must not throw.
+   */
+  readonly observe?: (o: AttemptObservation) => void;
+}
+
+/** One recorded delivery attempt, as observers see it. */
+export interface AttemptObservation {
+  readonly job: DeliveryJob;
+  readonly at: number;
+  readonly ip?: string;
+  /** Set when the attempt opened an IP incident or a pause. */
+  readonly incident?: 'slow-down' | 'ip-blocked';
+  readonly recipients: ReadonlyArray<{ readonly rcpt: string; readonly state: RecipientOutcome['state']; readonly reply: SmtpReply; readonly class?: ReplyVerdict; readonly rule?: string }>;
 }
 
 export class DeliveryEngine {
