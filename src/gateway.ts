@@ -60,6 +60,8 @@ export interface GatewayOptions {
   readonly log?: Logger;
   /** Replace the processing decision (tests, later stages). */
   readonly decide?: Decider;
+  /** Replace the reputation engine (tests). */
+  readonly reputation?: ReputationSignals;
 }
 
 export interface Gateway {
@@ -121,7 +123,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
   const events = new EventBus((err, e) => log.error({ err, event: e.type }, 'event listener failed'));
-  const reputation: ReputationSignals = noReputation;
+  const reputation: ReputationSignals = o.reputation ?? noReputation;
   const state = openStateDb(config.dataDir);
   undo.push(() => state.close());
   const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
