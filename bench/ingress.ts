@@ -6,7 +6,10 @@
  * 20,000 messages of 5 KB over 20 concurrent STARTTLS + AUTH connections.
  * Prints accepted messages/s, p50/p99 from end of DATA to 250, and the
  * gateway's peak RSS and CPU. Every 250 is fsync-durable (SQLite WAL,
- * synchronous=FULL, group commit). Options: --messages N --connections N --size BYTES --runs N.
+ * synchronous=FULL, group commit). Scanning runs as in production; DKIM
+ * signing is off unless --signing (it is not part of acceptance, and its
+ * cost — two RSA signatures per message — is measured by bench:throughput).
+ * Options: --messages N --connections N --size BYTES --runs N --no-scan --signing.
  */
 import { startGatewayChild } from './lib/gateway-child.js';
 import { makeMessage, runLoad } from './lib/smtp-load.js';
@@ -30,6 +33,7 @@ for (let run = 1; run <= runs; run++) {
     http: { listen: { host: HOST, port: 18026 } },
     delivery: { hold: true },
     scan: { enabled: !process.argv.includes('--no-scan') },
+    platform: { signing: process.argv.includes('--signing') },
   });
   const cpu0 = gw.cpuSeconds();
   const loadCpu0 = process.cpuUsage();

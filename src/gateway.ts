@@ -39,7 +39,8 @@ import { buildDeliveryDeps, dnsServers } from './delivery/wiring.js';
 import { createScannerPool, type ScannerOptions } from './scan/index.js';
 import { createScanDecider } from './pipeline/scan-decider.js';
 import { withSigning } from './pipeline/sign-decider.js';
-import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
+import { DkimKeyStore, type SigningKey } from './sign/index.js';
+import { createSignerPool } from './sign/pool.js';
 import { EventBus } from './events/bus.js';
 import { noReputation, type ReputationSignals } from './reputation/signals.js';
 
@@ -146,9 +147,11 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
   const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
-  const decide = config.platform.signing
+  const signer = config.platform.signing ? createSignerPool({ platform: await platformKey(dkimKeys, config, log), clock, threads: config.platform.signingThreads }) : undefined;
+  if (signer) undo.push(() => signer.close());
+  const decide = signer
     ? withSigning(routeDecider, {
-        signer: createSigner({ platform: await platformKey(dkimKeys, config, log), clock }),
+        signer,
         tenantKey: (d) => dkimKeys.active(d),
         ownsDomain: (t, d) => tenants.ownsDomain(t, d),
         senderId: config.platform.senderId,
@@ -195,6 +198,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       http.closeIdleConnections();
       await processor.stop();
       await scanner?.close();
+      await signer?.close();
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();

@@ -104,6 +104,8 @@ export const configSchema = z.strictObject({
       senderId: z.string().regex(/^[A-Za-z0-9._-]{5,15}$/, 'expected 5-15 letters, digits, ".", "_" or "-"').default('outpost'),
       /** Add the DKIM signatures and Feedback-ID to outgoing mail. */
       signing: z.boolean().default(true),
+      /** Worker threads that canonicalise, hash and sign (off the event loop). */
+      signingThreads: z.number().int().min(1).max(16).default(2),
       /** 32-byte key (64 hex digits or base64) sealing DKIM private keys at rest. */
       masterKey: z
         .string()

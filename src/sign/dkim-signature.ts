@@ -4,7 +4,9 @@
  *
  * The private-key operation uses Node's callback form of crypto.sign, which
  * runs in libuv's thread pool: the event loop only canonicalises and hashes,
- * and concurrent signatures use every core.
+ * and concurrent signatures use every core. Inside a signing worker thread
+ * (pool.ts) `sync` signs in place instead, which avoids the ~0.1 ms of
+ * job set-up the callback form costs the calling thread.
  * Invariants: h= lists each signed field once per instance present
  * (bottom-up, as verifiers select them) and once more for OVERSIGNED names
  * present in the message, so a receiver rejects a copy with one of those
@@ -38,6 +40,8 @@ export interface SignatureInput {
   readonly algorithm: DkimAlgorithm;
   /** Signing time, seconds since the epoch (t=). */
   readonly time: number;
+  /** Sign on the calling thread (worker threads only). */
+  readonly sync?: boolean;
 }
 
 const SIGNED_SET: ReadonlySet<string> = new Set(SIGNED_FIELDS);
@@ -100,7 +104,9 @@ export async function dkimSignature(signed: SignedHeaders, bodyHash: string, s: 
     `\tbh=${bodyHash};\r\n` +
     '\tb=';
   const data = Buffer.from(canonical + relaxedHeader(head), 'latin1');
-  const sig = await new Promise<Buffer>((resolve, reject) => {
+  const sig = s.sync
+    ? s.algorithm === 'rsa-sha256' ? cryptoSign('sha256', data, s.key) : cryptoSign(null, createHash('sha256').update(data).digest(), s.key)
+    : await new Promise<Buffer>((resolve, reject) => {
     const done = (err: Error | null, out: Buffer): void => (err ? reject(err) : resolve(out));
     if (s.algorithm === 'rsa-sha256') cryptoSign('sha256', data, s.key, done);
     else cryptoSign(null, createHash('sha256').update(data).digest(), s.key, done);

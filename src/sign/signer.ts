@@ -38,6 +38,8 @@ export interface SignerOptions {
   readonly clock?: Clock;
   /** Parsed-key cache size (tenant keys). Default 1024. */
   readonly keyCacheSize?: number;
+  /** Do the private-key operations on the calling thread (for signing worker threads, pool.ts). */
+  readonly syncCrypto?: boolean;
 }
 
 export interface TenantSigning {
@@ -54,6 +56,8 @@ export interface SignRequest {
   /** Complete Feedback-ID value, e.g. formatFeedbackId({...}). */
   readonly feedbackId: string;
   readonly cfblAddress?: string;
+  /** Signing time in ms (t=); the signer's clock when absent. */
+  readonly at?: number;
 }
 
 export interface SignatureInfo {
@@ -120,7 +124,8 @@ export function createSigner(opts: SignerOptions): Signer {
       const added = splitMessage(Buffer.from(prefixFields + '\r\n', 'latin1')).fields;
       const signed = selectFields([...added, ...base.fields]);
       const bodyHash = relaxedBodyHash(raw.subarray(base.bodyStart));
-      const time = Math.floor(clock.now() / 1000);
+      const time = Math.floor((req.at ?? clock.now()) / 1000);
+      const sync = opts.syncCrypto === true;
 
       const jobs: Array<Promise<string>> = [];
       const signatures: SignatureInfo[] = [];
@@ -132,13 +137,13 @@ export function createSigner(opts: SignerOptions): Signer {
         const key = keys.get(t.privateKeyPem);
         const algorithm = algorithmOf(key);
         if (t.algorithm && t.algorithm !== algorithm) throw new SignError('bad-key', `tenant ${t.id}: key is ${algorithm}, configured as ${t.algorithm}`);
-        jobs.push(dkimSignature(signed, bodyHash, { domain: t.domain, selector: t.selector, key, algorithm, time }));
+        jobs.push(dkimSignature(signed, bodyHash, { domain: t.domain, selector: t.selector, key, algorithm, time, sync }));
         signatures.push({ domain: t.domain, selector: t.selector, algorithm, role: 'tenant' });
         const from = base.fields.find((f) => f.key === 'from');
         const fd = from ? fromDomain(fieldValue(from)) : null;
         tenantAligned = fd !== null && orgDomain(fd) === orgDomain(t.domain);
       }
-      jobs.push(dkimSignature(signed, bodyHash, { domain: p.domain, selector: p.selector, key: platformKey, algorithm: platformAlg, time }));
+      jobs.push(dkimSignature(signed, bodyHash, { domain: p.domain, selector: p.selector, key: platformKey, algorithm: platformAlg, time, sync }));
       signatures.push({ domain: p.domain, selector: p.selector, algorithm: platformAlg, role: 'platform' });
 
       const sigs = await Promise.all(jobs);

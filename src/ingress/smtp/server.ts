@@ -11,6 +11,7 @@
  * smtp-server's automatic enhanced codes are turned off because it maps 550
  * to 5.1.1 whatever the cause; every reply here carries its own RFC 3463 code.
  */
+import { batchReplies } from './reply-batching.js';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 import type { Clock } from '../../core/clock.js';
 import { isLoopback } from '../../core/net.js';
@@ -231,5 +232,6 @@ export function createSubmissionServer(o: SubmissionServerOptions): SMTPServer {
     },
   });
   server.on('error', (e) => log.warn({ err: e }, 'smtp: connection error'));
+  batchReplies(server);
   return server;
 }
