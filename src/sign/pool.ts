@@ -7,7 +7,8 @@
  * the hashing plus two crypto-job dispatches.
  *
  * Invariants: sign() settles exactly once; requests go to the worker with the
- * fewest in flight; SignError keeps its code across the thread boundary; a
+ * fewest in flight, posted as one batch per worker per loop turn (and
+ * answered likewise), so a busy gateway pays one thread message per batch; SignError keeps its code across the thread boundary; a
  * worker that dies is replaced and its in-flight requests reject (the
  * processor leaves those messages in the spool; nothing is sent unsigned).
  * Options are checked in the calling thread first, so a bad platform key
@@ -35,6 +36,8 @@ export type WorkerReply =
 interface Slot {
   worker: Worker;
   inFlight: Map<number, { resolve: (r: SignResult) => void; reject: (e: Error) => void }>;
+  /** Requests not yet posted: sent as one message per loop turn. */
+  outbox: Array<{ id: number; req: SignRequest }>;
 }
 
 const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -51,8 +54,11 @@ export function createSignerPool(opts: SignerPoolOptions): SignerPool {
 
   function spawn(index: number): Slot {
     const worker = new Worker(url, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-    const slot: Slot = { worker, inFlight: new Map() };
-    worker.on('message', (m: WorkerReply) => {
+    const slot: Slot = { worker, inFlight: new Map(), outbox: [] };
+    worker.on('message', (replies: WorkerReply[]) => {
+      for (const m of replies) settle(m);
+    });
+    const settle = (m: WorkerReply): void => {
       const p = slot.inFlight.get(m.id);
       if (!p) return;
       slot.inFlight.delete(m.id);
@@ -61,7 +67,7 @@ export function createSignerPool(opts: SignerPoolOptions): SignerPool {
         const { headerPrefix, strippedRaw, signatures, tenantAligned } = m.result;
         p.resolve({ headerPrefix: asBuffer(headerPrefix), signatures, tenantAligned, ...(strippedRaw ? { strippedRaw: asBuffer(strippedRaw) } : {}) });
       }
-    });
+    };
     const fail = (why: string): void => {
       for (const p of slot.inFlight.values()) p.reject(new Error(why));
       slot.inFlight.clear();
@@ -80,13 +86,23 @@ export function createSignerPool(opts: SignerPoolOptions): SignerPool {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       best.inFlight.set(id, { resolve, reject });
-      try {
-        best.worker.postMessage({ id, req: { ...req, at: req.at ?? clock.now() } });
-      } catch (err) {
-        best.inFlight.delete(id);
-        reject(err as Error);
-      }
+      if (best.outbox.length === 0) setImmediate(flush, best);
+      best.outbox.push({ id, req: { ...req, at: req.at ?? clock.now() } });
     });
+  }
+
+  function flush(slot: Slot): void {
+    const batch = slot.outbox;
+    slot.outbox = [];
+    if (batch.length === 0 || !slot.inFlight.has(batch[0]!.id)) return; // closed or the worker died meanwhile
+    try {
+      slot.worker.postMessage(batch);
+    } catch (err) {
+      for (const { id } of batch) {
+        slot.inFlight.get(id)?.reject(err as Error);
+        slot.inFlight.delete(id);
+      }
+    }
   }
 
   async function close(): Promise<void> {

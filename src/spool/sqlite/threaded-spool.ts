@@ -97,7 +97,7 @@ export class ThreadedSqliteSpool implements Spool {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      if (this.outbox.length === 0) queueMicrotask(() => this.flushOutbox());
+      if (this.outbox.length === 0) setImmediate(() => this.flushOutbox()); // after this loop turn's I/O: one post for every session that finished DATA in it
       this.outbox.push({ id, op, args } as WriterRequest);
     });
   }
