@@ -4,7 +4,7 @@
  * caches) from the same structured-cloneable options.
  *
  * Invariants: scan() never rejects; requests go to the worker with the fewest
- * in flight; a worker that dies is replaced and its in-flight requests get a
+ * in flight, posted as one batch per worker per loop turn (answers likewise); a worker that dies is replaced and its in-flight requests get a
  * `scanner-error` verdict (class clean: a scanner fault never blocks mail);
  * after close() every scan gets a `scanner-error` verdict. Options are checked
  * (and the model loaded) in the calling thread first, so configuration errors
@@ -26,6 +26,8 @@ export interface ScannerPool extends Scanner {
 interface Slot {
   worker: Worker;
   inFlight: Map<number, (v: Verdict) => void>;
+  /** Requests not yet posted: one thread message per worker per loop turn. */
+  outbox: Array<{ id: number; raw: Buffer; ctx: ScanContext }>;
 }
 
 export function createScannerPool(options: ScannerOptions & { readonly threads: number }): ScannerPool {
@@ -40,12 +42,14 @@ export function createScannerPool(options: ScannerOptions & { readonly threads: 
 
   function spawn(index: number): Slot {
     const worker = new Worker(url, { workerData: scannerOptions, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-    const slot: Slot = { worker, inFlight: new Map() };
-    worker.on('message', (m: { id?: number; verdict?: Verdict }) => {
-      if (m.id === undefined || m.verdict === undefined) return;
-      const done = slot.inFlight.get(m.id);
-      slot.inFlight.delete(m.id);
-      done?.(m.verdict);
+    const slot: Slot = { worker, inFlight: new Map(), outbox: [] };
+    worker.on('message', (replies: Array<{ id: number; verdict: Verdict }> | { ready: true }) => {
+      if (!Array.isArray(replies)) return;
+      for (const m of replies) {
+        const done = slot.inFlight.get(m.id);
+        slot.inFlight.delete(m.id);
+        done?.(m.verdict);
+      }
     });
     const fail = (why: string): void => {
       for (const done of slot.inFlight.values()) done(errorVerdict(why));
@@ -65,13 +69,24 @@ export function createScannerPool(options: ScannerOptions & { readonly threads: 
     const id = nextId++;
     return new Promise((resolve) => {
       best.inFlight.set(id, resolve);
-      try {
-        best.worker.postMessage({ id, raw, ctx });
-      } catch (err) {
-        best.inFlight.delete(id);
-        resolve(errorVerdict(`cannot reach scan worker: ${(err as Error).message}`));
-      }
+      if (best.outbox.length === 0) setImmediate(flush, best);
+      best.outbox.push({ id, raw, ctx });
     });
+  }
+
+  function flush(slot: Slot): void {
+    const batch = slot.outbox;
+    slot.outbox = [];
+    const live = batch.filter((r) => slot.inFlight.has(r.id)); // the worker may have died meanwhile
+    if (live.length === 0) return;
+    try {
+      slot.worker.postMessage(live);
+    } catch (err) {
+      for (const { id } of live) {
+        slot.inFlight.get(id)?.(errorVerdict(`cannot reach scan worker: ${(err as Error).message}`));
+        slot.inFlight.delete(id);
+      }
+    }
   }
 
   async function close(): Promise<void> {
