@@ -73,6 +73,8 @@ const delivery = z.strictObject({
   /** Send a delay warning DSN once a message has waited this long; 0 disables. */
   delayWarningAfter: duration.prefault('4h'),
   port: port.default(25),
+  /** Connect to MX hosts on private, loopback or our own pool addresses (tests and labs only). */
+  allowPrivateMx: z.boolean().default(false),
   tls: z
     .strictObject({ mode: z.enum(['opportunistic', 'required', 'none']).default('opportunistic'), verify: z.boolean().default(false) })
     .prefault({}),

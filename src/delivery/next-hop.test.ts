@@ -195,3 +195,17 @@ test('a route host without an address is a transient configuration error', async
   assert.equal(r.kind, 'transient');
   if (r.kind === 'transient') assert.deepEqual([r.reply.code, r.reply.enhanced], [451, '4.3.5']);
 });
+
+test('refused addresses: loopback MX hosts are dropped, a domain left with none fails permanently, static routes are exempt', async () => {
+  const refuse = hops({ refuseAddress: (ip) => ip.startsWith('127.') || ip === '::1', routes: [{ match: 'routed.test', host: '127.0.7.7', port: 2626 }] });
+  for (const d of ['example.test', 'implicit.test']) {
+    const h = await refuse.resolve(d);
+    assert.equal(h.kind, 'permanent', d);
+    assert.ok(h.kind === 'permanent' && h.reply.enhanced === '5.4.4' && /does not connect to/.test(h.reply.text), JSON.stringify(h));
+  }
+  const partial = hops({ refuseAddress: (ip) => ip === '127.0.1.1' || ip === '::1' });
+  assert.deepEqual(hostsOf(await partial.resolve('example.test')).hosts.map((x) => x.host), ['mx2.example.test']);
+  assert.equal(hostsOf(await refuse.resolve('routed.test')).source, 'route');
+  // Lookup failures stay transient even with refusal on.
+  assert.equal((await refuse.resolve('servfail.test')).kind, 'transient');
+});

@@ -21,8 +21,13 @@
  * TLS SNI and certificate checks (the MX name, not the recipient domain); for
  * an IP route it is the IP.
  *
- * Known limits: no protection yet against MX hosts pointing at our own or at
- * private addresses (tests deliver to 127.0.0.x on purpose); no IDN conversion
+ * 5. `refuseAddress` (production: non-public addresses and our own pool IPs)
+ *    drops MX and implicit-MX addresses the gateway must never connect to, so
+ *    a recipient domain cannot point us into our own network. A domain left
+ *    with only refused addresses → permanent 550 5.4.4. Static routes are the
+ *    operator's choice and exempt.
+ *
+ * Known limits: no IDN conversion
  * (callers pass A-labels); no MTA-STS or DANE here.
  */
 import net from 'node:net';
@@ -54,13 +59,15 @@ export interface NextHopOptions {
   maxMxHosts?: number;
   /** Uniform [0, 1) source for shuffling equal preferences (default Math.random). */
   random?: () => number;
+  /** Addresses never to connect to for MX / implicit hosts (static routes exempt). */
+  refuseAddress?: (ip: string) => boolean;
 }
 
 export interface NextHopResolver {
   resolve(domain: string): Promise<NextHop>;
 }
 
-type AddressLookup = { kind: 'found'; addresses: string[] } | { kind: 'none' } | { kind: 'failed'; detail: string };
+type AddressLookup = { kind: 'found'; addresses: string[] } | { kind: 'none'; refused?: string[] } | { kind: 'failed'; detail: string };
 
 const reply = (code: number, enhanced: string, text: string): SmtpReply => ({ code, enhanced, text });
 
@@ -71,6 +78,19 @@ export function createNextHopResolver(opts: NextHopOptions): NextHopResolver {
   const families = opts.families ?? [4, 6];
   const maxMxHosts = opts.maxMxHosts ?? 10;
   const random = opts.random ?? Math.random;
+  const refuse = opts.refuseAddress;
+
+  /** addressesOf without the refused addresses (MX and implicit hosts). */
+  async function allowedAddressesOf(host: string): Promise<AddressLookup> {
+    const found = await addressesOf(host);
+    if (!refuse || found.kind !== 'found') return found;
+    const allowed = found.addresses.filter((a) => !refuse(a));
+    return allowed.length > 0 ? { kind: 'found', addresses: allowed } : { kind: 'none', refused: found.addresses };
+  }
+  const refusedReply = (domain: string, refused: readonly string[]): NextHop => ({
+    kind: 'permanent',
+    reply: reply(550, '5.4.4', `Mail servers of ${domain} resolve only to addresses this gateway does not connect to (${refused.slice(0, 3).join(', ')}: private, loopback or our own)`),
+  });
 
   async function addressesOf(host: string): Promise<AddressLookup> {
     if (net.isIP(host)) return { kind: 'found', addresses: [host] };
@@ -124,31 +144,35 @@ export function createNextHopResolver(opts: NextHopOptions): NextHopResolver {
       return { kind: 'permanent', reply: reply(550, '5.1.2', `Domain ${domain} does not exist (NXDOMAIN)`) };
     }
     if (mx.kind === 'nodata') {
-      const found = await addressesOf(domain);
+      const found = await allowedAddressesOf(domain);
       if (found.kind === 'found') {
         return { kind: 'hosts', source: 'implicit', hosts: [{ host: domain, addresses: found.addresses, port: defaultPort, preference: 0 }] };
       }
       if (found.kind === 'failed') {
         return { kind: 'transient', reply: reply(451, '4.4.3', `DNS lookup for address of ${domain} failed: ${found.detail}`) };
       }
+      if (found.refused) return refusedReply(domain, found.refused);
       return { kind: 'permanent', reply: reply(550, '5.1.2', `Domain ${domain} has no MX and no address record`) };
     }
     const ordered = orderMx(mx.records);
     if (ordered.length === 0) {
       return { kind: 'permanent', reply: reply(556, '5.1.10', `Domain ${domain} does not accept mail (null MX, RFC 7505)`) };
     }
-    const lookups = await Promise.all(ordered.map((r) => addressesOf(r.exchange)));
+    const lookups = await Promise.all(ordered.map((r) => allowedAddressesOf(r.exchange)));
     const hosts: NextHopHost[] = [];
     const failures: string[] = [];
+    const refused: string[] = [];
     lookups.forEach((found, i) => {
       const r = ordered[i]!;
       if (found.kind === 'found') hosts.push({ host: r.exchange, addresses: found.addresses, port: defaultPort, preference: r.priority });
       else if (found.kind === 'failed') failures.push(`${r.exchange}: ${found.detail}`);
+      else if (found.refused) refused.push(...found.refused);
     });
     if (hosts.length > 0) return { kind: 'hosts', source: 'mx', hosts };
     if (failures.length > 0) {
       return { kind: 'transient', reply: reply(451, '4.4.3', `DNS lookup for MX hosts of ${domain} failed: ${failures.join('; ')}`) };
     }
+    if (refused.length > 0) return refusedReply(domain, refused);
     return { kind: 'permanent', reply: reply(550, '5.4.4', `No MX host of ${domain} has an address record`) };
   }
 

@@ -15,6 +15,7 @@ import type { Spool } from '../spool/spool.js';
 import { createBouncer } from '../bounce/bouncer.js';
 import type { DeliveryDeps } from './engine.js';
 import { createNextHopResolver } from './next-hop.js';
+import { isNonPublicAddress } from '../core/net.js';
 import { classifyReply, defaultReplyRules } from './reply-rules.js';
 import { openSmtpSession } from './smtp-client.js';
 
@@ -30,12 +31,14 @@ export function buildDeliveryDeps(o: { config: Config; spool: Spool; pools: Pool
   const resolver = createResolver({ servers: dnsServers(config), timeoutMs: config.dns.timeout, clock });
   const rules = defaultReplyRules();
   const d = config.delivery;
+  const ownIps = new Set(Object.values(config.pools).flatMap((p) => p.ips.map((i) => i.ip)));
+  const refuseAddress = d.allowPrivateMx ? undefined : (ip: string) => isNonPublicAddress(ip) || ownIps.has(ip);
   return {
     spool: o.spool,
     clock,
     log: o.log,
     pools: o.pools,
-    nextHop: createNextHopResolver({ resolver, routes: config.routes, defaultPort: d.port }),
+    nextHop: createNextHopResolver({ resolver, routes: config.routes, defaultPort: d.port, ...(refuseAddress ? { refuseAddress } : {}) }),
     connect: openSmtpSession,
     classify: (r) => classifyReply(r, rules),
     bouncer: createBouncer({ cleanup: o.cleanup, clock, hostname: config.platform.hostname, maxQueueAge: d.maxQueueAge }),

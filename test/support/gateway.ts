@@ -61,6 +61,8 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<TestGatew
     },
     http: { listen: { host: o.host, port: 0 } },
     dns: { servers: ['127.0.0.1:1'], timeout: '500ms' },
+    // Receivers in tests are MX hosts on 127.x.
+    delivery: { allowPrivateMx: true },
     // Tests of other stages route everything from `default`; scanning has its own tests.
     scan: { enabled: false },
     pools: {
