@@ -13,6 +13,9 @@
  * `limit-exceeded` platform event (throttle: at most one per subject and
  * limit per minute).
  *
+ * When a block ends (next UTC day, or unblocked) the subject's counters
+ * start from zero.
+ *
  * Cost: counting is in memory (SlidingWindow per subject and limit).
  * Blocks and overrides are re-read from the state database every REFRESH_MS
  * (so the CLI's unblock applies within that time); hour and day counters are
@@ -116,7 +119,9 @@ export class TenantLimits implements AdmissionCheck {
     if (!force && now - this.refreshedAt < REFRESH_MS) return;
     this.refreshedAt = now;
     this.o.store.pruneBlocks(now);
-    this.blocks = new Map(this.o.store.blocks().map((b) => [b.subject, b]));
+    const next = new Map(this.o.store.blocks().map((b) => [b.subject, b]));
+    for (const s of this.blocks.keys()) if (!next.has(s)) this.lifted(s);
+    this.blocks = next;
     this.overrides = new Map();
     if (now - this.savedAt >= SAVE_MS) this.save();
   }
@@ -144,7 +149,10 @@ export class TenantLimits implements AdmissionCheck {
     const subjects = this.subjects(r);
     for (const s of subjects) {
       const b = this.blocks.get(s.key);
-      if (b && (b.until === null || b.until > now)) throw blockedReply(b);
+      if (!b) continue;
+      if (b.until === null || b.until > now) throw blockedReply(b);
+      this.blocks.delete(s.key);
+      this.lifted(s.key);
     }
     const eff = this.limitsOf(r.tenantId);
     for (const s of subjects) {
@@ -166,6 +174,15 @@ export class TenantLimits implements AdmissionCheck {
       for (const limit of LIMIT_NAMES) this.window(s.key, limit).add(r.at, limit === 'messagesPerMinute' ? 1 : r.rcptTo.length);
       this.dirty.add(s.key);
     }
+  }
+
+  /**
+   * A block ended (next UTC day, or an operator lifted it): the subject starts
+   * afresh, or the counts that caused the block would block it again at once.
+   */
+  private lifted(subject: string): void {
+    this.windows.delete(subject);
+    this.dirty.add(subject);
   }
 
   private subjects(r: AdmissionRequest): Array<{ key: string; user?: string }> {
@@ -213,7 +230,10 @@ export class TenantLimits implements AdmissionCheck {
     const rows: Array<{ subject: string; window: string; data: Array<[number, number]> }> = [];
     for (const key of this.dirty) {
       const m = this.windows.get(key);
-      if (!m) continue;
+      if (!m) {
+        for (const limit of LIMIT_NAMES) if (WINDOWS[limit].persist) rows.push({ subject: key, window: limit, data: [] });
+        continue;
+      }
       for (const [limit, w] of m) if (WINDOWS[limit].persist) rows.push({ subject: key, window: limit, data: w.dump(now) });
       if ([...m.values()].every((w) => w.total(now) === 0)) this.windows.delete(key);
     }

@@ -50,7 +50,7 @@ before(async () => {
     const z = ZONES[r.dns];
     if (z) zone[`row${i}.test`] = z;
   });
-  dns = await startDnsServer({ host: '127.0.61.1', zone });
+  dns = await startDnsServer({ host: '127.0.71.1', zone });
 });
 after(async () => dns.close());
 
