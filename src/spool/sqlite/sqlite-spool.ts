@@ -24,7 +24,8 @@ export class SqliteSpool implements Spool, QuarantineSpool {
     this.db = openSpoolDb(file, opts);
     this.store = new SqliteSpoolStore(this.db);
     const tx = <T>(fn: () => T): T => this.db.transaction(fn)();
-    this.gc = new GroupCommitter(tx, tx, () => this.db.inTransaction);
+    // IMMEDIATE: wait for the write lock (busy timeout) rather than fail when another process writes (see writer-thread.ts).
+    this.gc = new GroupCommitter((fn) => this.db.transaction(fn).immediate(), tx, () => this.db.inTransaction);
   }
 
   private write<T>(fn: (s: SqliteSpoolStore) => T): Promise<T> {
