@@ -27,7 +27,7 @@ import { createHttpServer } from './ingress/http/server.js';
 import { buildRouter } from './ingress/http/routes.js';
 import { createSubmissionServer, createSubmissionShared } from './ingress/smtp/server.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { basicDecider, Processor, type Decider } from './pipeline/processor.js';
+import { Processor, type Decider } from './pipeline/processor.js';
 import { SqliteSpool } from './spool/sqlite/sqlite-spool.js';
 import { ThreadedSqliteSpool } from './spool/sqlite/threaded-spool.js';
 import type { Spool } from './spool/spool.js';
@@ -37,7 +37,9 @@ import { DeliveryEngine } from './delivery/engine.js';
 import { PoolRegistry } from './pools/registry.js';
 import { buildDeliveryDeps, dnsServers } from './delivery/wiring.js';
 import { createScannerPool, type ScannerOptions } from './scan/index.js';
-import { createScanDecider } from './pipeline/scan-decider.js';
+import { buildPolicyStage, type PolicyStage } from './policy/wiring.js';
+import { TenantLimits } from './limits/check.js';
+import { LimitStore } from './limits/store.js';
 import { withSigning } from './pipeline/sign-decider.js';
 import { DkimKeyStore, type SigningKey } from './sign/index.js';
 import { createSignerPool } from './sign/pool.js';
@@ -77,6 +79,10 @@ export interface Gateway {
   readonly events: EventBus;
   /** What the mail path tells the reputation engine (reputation/signals.ts). */
   readonly reputation: ReputationSignals;
+  /** Routing by policy (decider stats, tenant overrides) and the quarantine sweeper (src/policy, src/quarantine). */
+  readonly policy: PolicyStage;
+  /** Tenant sending limits, the admission check cleanup runs (src/limits). */
+  readonly limits: TenantLimits;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -139,14 +145,18 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   // The processor takes new messages straight from cleanup (late-bound: the
   // engine's bouncer submits through cleanup, and the processor wakes the engine).
   let processor: Processor | undefined;
+  const limits = new TenantLimits({ config: config.limits, store: new LimitStore(state), clock, events });
+  undo.push(() => limits.save());
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     handoff: (m, raw) => processor!.offer(m, raw),
+    admission: [limits],
   });
   const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
-  const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  const policy = buildPolicyStage({ config, state, spool, cleanup, clock, log, events, ...(scanner ? { scanner } : {}) });
+  const routeDecider = o.decide ?? policy.decider;
   const signer = config.platform.signing ? createSignerPool({ platform: await platformKey(dkimKeys, config, log), clock, threads: config.platform.signingThreads }) : undefined;
   if (signer) undo.push(() => signer.close());
   const decide = signer
@@ -157,7 +167,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         senderId: config.platform.senderId,
       })
     : routeDecider;
-  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });
+  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -184,6 +194,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
 
   processor.start();
   engine.start();
+  policy.sweeper.start();
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -197,6 +208,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       http.close();
       http.closeIdleConnections();
       await processor.stop();
+      await policy.sweeper.stop();
+      limits.save();
       await scanner?.close();
       await signer?.close();
       await engine.stop(config.delivery.shutdownGrace);
@@ -207,5 +220,5 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, smtpAddresses, httpAddress, stop };
 }

@@ -56,6 +56,7 @@ test('SIGKILL mid-load loses no acknowledged message; all reach the sink after r
       `  default: { ips: [{ ip: 127.0.40.100, helo: out.crash.test }] }`,
       `  high-risk: { ips: [{ ip: 127.0.40.101, helo: hr.crash.test }] }`,
       'delivery: { port: 12025, retrySchedule: [1s], connectTimeout: 2s, allowPrivateMx: true }',
+      'limits: { enabled: false }',
       '',
     ].join('\n'),
   );

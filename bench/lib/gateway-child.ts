@@ -36,7 +36,7 @@ export async function startGatewayChild(
 ): Promise<GatewayChild> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
   const configFile = join(dir, 'outpost.yaml');
-  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, ...config }, null, 2));
+  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, limits: { enabled: false }, ...config }, null, 2));
   const cli = (...args: string[]): string => {
     const r = spawnSync(process.execPath, [BIN, ...args, '--config', configFile], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`outpost ${args.join(' ')}: ${r.stderr}`);

@@ -16,6 +16,10 @@ import { tenantCommand } from './tenant.js';
 import { messageCommand, queueCommand } from './queue.js';
 import { poolCommand } from './pool.js';
 import { dkimCommand } from './dkim.js';
+import { quarantineCommand } from './quarantine.js';
+import { policyCommand } from './policy.js';
+import { limitsCommand } from './limits.js';
+import { PolicyError } from '../policy/action.js';
 import { KeyStoreError, SignError } from '../sign/index.js';
 import { scanCommand } from '../scan/index.js';
 import { CliError, processIo, type Io } from './io.js';
@@ -36,6 +40,10 @@ export const USAGE = `usage: outpost <command> [options]
   dkim list | dkim check DOMAIN              stored keys; whether DOMAIN's published record matches its key
   scan FILE… | - [--explain]                 scan messages with the gateway's scanner: one JSON verdict per message
   scan train --corpus DIR|stdlib --out FILE  retrain the scanner's model
+  policy show [TENANT] | set TENANT CLASS=ACTION… | reset TENANT [CLASS]   routing per scanner class (tenant policy NAME … too)
+  quarantine list|show|release|delete [ID… | --all] [--tenant T] [--class C] [--older-than D] [--force-pool P]
+  limits show TENANT | set TENANT KEY=VALUE… | reset TENANT | blocks        sending limits (tenant limits NAME … too)
+  tenant unblock NAME [--user U]             lift a tenant's (or one user's) limit block
 
 Every command takes --config FILE (to find dataDir) and --json for machine-readable output where it prints data.`;
 
@@ -61,6 +69,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return await poolCommand(rest, io, configFrom);
       case 'dkim':
         return await dkimCommand(rest, io, configFrom);
+      case 'quarantine':
+        return await quarantineCommand(rest, io, configFrom);
+      case 'policy':
+        return await policyCommand(rest, io, configFrom);
+      case 'limits':
+        return await limitsCommand(rest, io, configFrom);
       case 'scan':
         return await scanCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
       case undefined:
@@ -78,7 +92,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       for (const p of e.problems) io.err(`outpost: ${p}`);
       return 2;
     }
-    if (e instanceof CliError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError || e instanceof KeyStoreError || e instanceof SignError) {
+    if (e instanceof CliError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError || e instanceof KeyStoreError || e instanceof SignError || e instanceof PolicyError) {
       io.err(`outpost: ${e.message}`);
       return e instanceof CliError ? e.exitCode : 1;
     }

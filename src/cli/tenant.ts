@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import type { Tenant } from '../tenants/store.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
+import { policyCommand } from './policy.js';
+import { limitsCommand } from './limits.js';
 
 const options = {
   config: { type: 'string' },
@@ -23,6 +25,11 @@ function showTenant(t: Tenant, io: Io): void {
 }
 
 export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLoader): Promise<number> {
+  // `tenant policy NAME [CLASS=ACTION…]`, `tenant limits NAME [KEY=VALUE…]`, `tenant unblock NAME`: same as the policy / limits commands.
+  const [first, second, ...more] = args;
+  if (first === 'policy') return policyCommand(more.some((a) => /^[^-].*=/.test(a)) ? ['set', ...(second ? [second] : []), ...more] : ['show', ...args.slice(1)], io, loadConfig);
+  if (first === 'limits') return limitsCommand(more.some((a) => /^[^-].*=/.test(a)) ? ['set', ...(second ? [second] : []), ...more] : ['show', ...args.slice(1)], io, loadConfig);
+  if (first === 'unblock') return limitsCommand(args, io, loadConfig);
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
   const config = loadConfig(values.config);
   const [sub, name, extra] = positionals;
@@ -84,6 +91,6 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
       return 0;
     }
     default:
-      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials …');
+      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials|policy|limits|unblock …');
   }
 }

@@ -91,6 +91,50 @@ const delivery = z.strictObject({
   shutdownGrace: duration.prefault('30s'),
 });
 
+/** A policy action: `deliver:POOL`, `quarantine`, `reject` or `drop` (see src/policy/action.ts). */
+const policyAction = z.string().regex(/^(deliver:[a-z0-9][a-z0-9-]*|quarantine|reject|drop)$/, 'expected deliver:POOL, quarantine, reject or drop');
+const poolName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'pool names are lower-case letters, digits and -');
+
+/** Routing by scanner class (src/policy); tenants override rows with `outpost policy set`. */
+const policy = z.strictObject({
+  clean: policyAction.default('deliver:default'),
+  /** Absent: `deliver:bulk` when a `bulk` pool is configured, else `deliver:default`. */
+  bulk: policyAction.optional(),
+  suspect: policyAction.default('deliver:high-risk'),
+  spam: policyAction.default('deliver:high-risk'),
+  /** Pool every generated bounce (DSN) leaves from. */
+  bouncePool: poolName.default('high-risk'),
+  /** Pool for mail whose sender domain has no MX and no A/AAAA record (where bounces cannot go). */
+  noMailDomainPool: poolName.default('high-risk'),
+  /** Look the sender domain up (MX, then A/AAAA) for every message; cached. */
+  checkSenderDomain: z.boolean().default(true),
+});
+
+const quarantine = z.strictObject({
+  /** Held mail older than this expires: final event, recipients `expired`, body deleted. */
+  expireAfter: duration.prefault('30d'),
+  /** Send the sender a failure DSN when quarantined mail expires. */
+  notifySenderOnExpiry: z.boolean().default(true),
+  /** How often the gateway looks for expired quarantined mail. */
+  sweepInterval: duration.prefault('1m'),
+});
+
+/** Sliding-window sending limits; 0 = no limit. */
+const limitSet = z.strictObject({
+  recipientsPerHour: z.number().int().nonnegative().default(500),
+  recipientsPerDay: z.number().int().nonnegative().default(1000),
+  messagesPerMinute: z.number().int().nonnegative().default(30),
+});
+const limits = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Totals over all of a tenant's credentials. */
+  tenant: limitSet.prefault({}),
+  /** Each credential (SMTP user or API key) of a tenant on its own. */
+  user: limitSet.prefault({}),
+  /** What a breach does: throttle (451 4.7.1 until the window allows), block-until-tomorrow (next UTC day), block (until `outpost tenant unblock`). */
+  action: z.enum(['throttle', 'block-until-tomorrow', 'block']).default('throttle'),
+});
+
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./var'),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
@@ -154,7 +198,11 @@ export const configSchema = z.strictObject({
     'high-risk': pool.parse({ ips: [{ ip: '127.0.0.2', helo: 'localhost' }] }),
   }),
   delivery: delivery.prefault({}),
+  policy: policy.prefault({}),
+  quarantine: quarantine.prefault({}),
+  limits: limits.prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;
 export type PoolConfig = z.output<typeof pool>;
+export type LimitSetConfig = z.output<typeof limitSet>;

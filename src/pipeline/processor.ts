@@ -29,6 +29,12 @@ export interface ProcessorOptions {
   readonly onRouted?: () => void;
   /** Called with every routed message, for observers (reputation, metrics). */
   readonly observe?: (msg: IncomingMessage, d: RouteDecision) => void;
+  /**
+   * Called once the decision is durable, with the body (policy follow-ups:
+   * the DSN of a rejected message, platform events). A failure is logged and
+   * recorded as an event; the routing stands.
+   */
+  readonly afterRoute?: (msg: IncomingMessage, d: RouteDecision, body: Buffer) => Promise<void>;
 }
 
 export class Processor {
@@ -97,6 +103,12 @@ export class Processor {
       const d = await this.o.decide(m, body);
       await this.o.spool.route(m.id, d, this.o.clock.now());
       this.o.observe?.(m, d);
+      if (this.o.afterRoute) {
+        await this.o.afterRoute(m, d, body).catch(async (e: unknown) => {
+          this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'policy follow-up failed (the route stands)');
+          await this.o.spool.appendEvent(m.id, { type: 'follow-up-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);
+        });
+      }
     } catch (e) {
       this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'processing failed; message stays incoming until restart');
       await this.o.spool.appendEvent(m.id, { type: 'processing-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);

@@ -65,6 +65,8 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<TestGatew
     delivery: { allowPrivateMx: true },
     // Tests of other stages route everything from `default`; scanning has its own tests.
     scan: { enabled: false },
+    // Sending limits (30 messages a minute by default) have their own tests.
+    limits: { enabled: false },
     pools: {
       default: { ips: [{ ip: '127.0.0.1', helo: 'out-default.test' }] },
       'high-risk': { ips: [{ ip: '127.0.0.1', helo: 'out-highrisk.test' }] },

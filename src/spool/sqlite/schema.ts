@@ -65,4 +65,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_message ON events(message_id, id);
   `,
+  // 2: quarantine — partial indexes over held messages (by time, tenant, class) and operators' release requests.
+  `
+  CREATE INDEX messages_quarantined ON messages(updated_at, id) WHERE state = 'quarantined';
+  CREATE INDEX messages_quarantined_tenant ON messages(tenant_id, updated_at, id) WHERE state = 'quarantined';
+  CREATE INDEX messages_quarantined_class ON messages(json_extract(verdict, '$.class'), updated_at, id) WHERE state = 'quarantined';
+  CREATE TABLE quarantine_releases (
+    message_id TEXT PRIMARY KEY,
+    by TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    force_pool TEXT
+  ) WITHOUT ROWID;
+  `,
 ];

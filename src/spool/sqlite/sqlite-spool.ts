@@ -11,8 +11,10 @@ import { GroupCommitter } from '../group-commit.js';
 import { SpoolError, type AttemptRecord, type NewMessage, type RouteDecision, type Spool, type SpoolEvent } from '../spool.js';
 import { openSpoolDb, toSpoolError, type SpoolDbOptions } from './open.js';
 import { SqliteSpoolStore } from './store.js';
+import type { SmtpReply } from '../../core/smtp-reply.js';
+import type { QuarantineSpool } from '../quarantine.js';
 
-export class SqliteSpool implements Spool {
+export class SqliteSpool implements Spool, QuarantineSpool {
   private readonly db: Db;
   private readonly store: SqliteSpoolStore;
   private readonly gc: GroupCommitter;
@@ -22,7 +24,8 @@ export class SqliteSpool implements Spool {
     this.db = openSpoolDb(file, opts);
     this.store = new SqliteSpoolStore(this.db);
     const tx = <T>(fn: () => T): T => this.db.transaction(fn)();
-    this.gc = new GroupCommitter(tx, tx, () => this.db.inTransaction);
+    // IMMEDIATE: wait for the write lock (busy timeout) rather than fail when another process writes (see writer-thread.ts).
+    this.gc = new GroupCommitter((fn) => this.db.transaction(fn).immediate(), tx, () => this.db.inTransaction);
   }
 
   private write<T>(fn: (s: SqliteSpoolStore) => T): Promise<T> {
@@ -54,6 +57,9 @@ export class SqliteSpool implements Spool {
   getMessage(id: MessageId) { return this.read((s) => s.getMessage(id)); }
   events(id: MessageId) { return this.read((s) => s.events(id)); }
   counts() { return this.read((s) => s.counts()); }
+  releaseOf(id: MessageId) { return this.read((s) => s.releaseOf(id)); }
+  expireQuarantined(cutoff: number, limit: number, at: number, reply: SmtpReply) { return this.write((s) => s.expireQuarantine(cutoff, limit, at, reply)); }
+  cleanReleases(before: number) { return this.write((s) => s.cleanReleases(before)); }
 
   async close(): Promise<void> {
     if (this.closed) return;

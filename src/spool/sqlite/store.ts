@@ -23,6 +23,8 @@ import {
   type RouteDecision,
   type SpoolEvent,
 } from '../spool.js';
+import type { ExpiredMessage, ReleaseRequest } from '../../quarantine/types.js';
+import { SqliteQuarantine } from './quarantine.js';
 
 interface MessageRow {
   id: string;
@@ -58,10 +60,13 @@ const json = (v: unknown): string => JSON.stringify(v);
 
 export class SqliteSpoolStore {
   private readonly st: Record<string, Statement>;
+  /** Quarantine queries (quarantine.ts). */
+  readonly quarantine: SqliteQuarantine;
 
   /** `maxBytes` caps the database file (0: no cap); a write past it fails as "full". */
   constructor(readonly db: Db) {
     const p = (sql: string): Statement => this.db.prepare(sql);
+    this.quarantine = new SqliteQuarantine(db);
     this.st = {
       insMessage: p(`INSERT INTO messages (id, tenant_id, source, client_ip, mail_from, size, rcpt_count, received_at, updated_at, state, subject, header_from, header_message_id)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -320,5 +325,17 @@ export class SqliteSpoolStore {
       messages: this.st['recoverMsgs']!.run().changes,
       jobs: this.st['recoverJobs']!.run().changes,
     };
+  }
+
+  expireQuarantine(cutoff: number, limit: number, at: number, reply: SmtpReply): ExpiredMessage[] {
+    return this.quarantine.expire(cutoff, limit, at, reply);
+  }
+
+  cleanReleases(before: number): number {
+    return this.quarantine.cleanReleases(before);
+  }
+
+  releaseOf(id: MessageId): ReleaseRequest | null {
+    return this.quarantine.releaseOf(id);
   }
 }

@@ -22,10 +22,13 @@ import type { SpoolDbOptions } from './open.js';
 import { BodyCache } from '../body-cache.js';
 import { SqliteSpoolStore } from './store.js';
 import type { WriteOp, WriterReply, WriterRequest } from './writer-protocol.js';
+import type { SmtpReply } from '../../core/smtp-reply.js';
+import type { ExpiredMessage } from '../../quarantine/types.js';
+import type { QuarantineSpool } from '../quarantine.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-export class ThreadedSqliteSpool implements Spool {
+export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private outbox: WriterRequest[] = [];
@@ -141,6 +144,15 @@ export class ThreadedSqliteSpool implements Spool {
   getMessage(id: MessageId) { return this.read((s) => s.getMessage(id)); }
   events(id: MessageId) { return this.read((s) => s.events(id)); }
   counts() { return this.read((s) => s.counts()); }
+  releaseOf(id: MessageId) { return this.read((s) => s.releaseOf(id)); }
+  async expireQuarantined(cutoff: number, limit: number, at: number, reply: SmtpReply): Promise<ExpiredMessage[]> {
+    const out = await this.call<ExpiredMessage[]>('expireQuarantine', [cutoff, limit, at, reply]);
+    return out.map((m) => {
+      this.cache.delete(m.id);
+      return { ...m, headers: m.headers ? Buffer.from(m.headers.buffer, m.headers.byteOffset, m.headers.byteLength) : null };
+    });
+  }
+  cleanReleases(before: number) { return this.call<number>('cleanReleases', [before]); }
 
   async close(): Promise<void> {
     if (this.closed) return;

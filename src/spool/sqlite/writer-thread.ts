@@ -17,7 +17,11 @@ const port = parentPort!;
 const db = openSpoolDb(file, { maxBytes, autoCheckpoint: false });
 const store = new SqliteSpoolStore(db);
 const tx = <T>(fn: () => T): T => db.transaction(fn)();
-const gc = new GroupCommitter(tx, tx, () => db.inTransaction);
+// The group's transaction takes the write lock at BEGIN (IMMEDIATE): a DEFERRED one that read first
+// fails at once with SQLITE_BUSY when another connection (the CLI) committed meanwhile, without
+// waiting for the busy timeout. IMMEDIATE waits up to busy_timeout for the lock instead.
+const immediate = (fn: () => void): void => db.transaction(fn).immediate();
+const gc = new GroupCommitter(immediate, tx, () => db.inTransaction);
 
 const asBuffer = (u: Uint8Array | undefined | null): Buffer | undefined =>
   u ? (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)) : undefined;
