@@ -80,6 +80,14 @@ export interface RunResult {
   };
   readonly feedback: { readonly arf: number; readonly dsn: number; readonly sentOk: number; readonly gatewayBounces: number };
   readonly receiverDeferrals: number;
+  /** Submission: gateway reply time per attempt, and lag of the final 250 behind the plan (ms, p50/p95). */
+  readonly submission: { readonly attemptP50: number; readonly attemptP95: number; readonly lagP50: number; readonly lagP95: number };
+}
+
+function pctl(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  xs.sort((a, b) => a - b);
+  return xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 }
 
 function json<T>(file: string, fallback: T): T {
@@ -245,5 +253,10 @@ export function analyseRun(dir: string, bucketMs: number): RunResult {
     },
     feedback: { arf: outbox.filter((e) => e.kind === 'arf').length, dsn: outbox.filter((e) => e.kind === 'dsn').length, sentOk: outbox.filter((e) => e.ok).length, gatewayBounces: inbox.length },
     receiverDeferrals: rcv.filter((e) => e.ev === 'deferred').length,
+    submission: (() => {
+      const ms = subs.map((e) => e.ms ?? 0);
+      const lag = subs.filter((e) => e.result === 'accepted').map((e) => e.t - (byMid.get(e.mid)?.at ?? e.t));
+      return { attemptP50: pctl([...ms], 50), attemptP95: pctl([...ms], 95), lagP50: pctl([...lag], 50), lagP95: pctl([...lag], 95) };
+    })(),
   };
 }

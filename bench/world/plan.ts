@@ -72,7 +72,7 @@ export function makePlan(s: Scenario): Plan {
           break;
         case 'newsletter': {
           const listId = `<weekly.${domain}>`;
-          tenants.push({ id, kind: g.kind, domain, from, connections: 2, listId });
+          tenants.push({ id, kind: g.kind, domain, from, connections: 4, listId });
           const list = Array.from({ length: g.listSize }, () => (r.chance(g.staleShare) ? { a: unknown(), ok: false } : { a: valid(), ok: true }));
           const burstMs = (g.listSize / g.burstRate) * 1000;
           for (let b = 0; b < g.bursts; b++) {
@@ -85,7 +85,7 @@ export function makePlan(s: Scenario): Plan {
         }
         case 'compromised': {
           const turn = Array.isArray(g.turnAt) ? g.turnAt[0] + r.next() * (g.turnAt[1] - g.turnAt[0]) : g.turnAt;
-          tenants.push({ id, kind: g.kind, domain, from, connections: 3, badFrom: Math.round(turn) });
+          tenants.push({ id, kind: g.kind, domain, from, connections: 4, badFrom: Math.round(turn) });
           poisson(0, s.duration, g.rate, (t) => add(t, false, t < turn ? 'honest' : 'bad', valid(), true, g.content));
           poisson(turn, Math.min(s.duration, turn + g.spamFor), g.spamRate, (t) => {
             const bad = r.chance(g.unknownShare);

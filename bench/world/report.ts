@@ -4,7 +4,10 @@
  * each run, and an SVG chart of honest delivery rate over time.
  */
 import type { RunResult } from './analyse.js';
+import { availableParallelism } from 'node:os';
 import { lineChart } from './svg-chart.js';
+
+const cpus = availableParallelism();
 
 const pct = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * n) / d).toFixed(2)} %`);
 const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -117,7 +120,11 @@ export function reportMarkdown(o: { runs: readonly RunResult[]; scenarioFile: st
   const cs = runs.map(checks);
   cs[0]!.forEach(([name], i) => L.push(row(name, cs.map((c) => `${c[i]![1] ? 'met' : 'not met'} (${c[i]![2]})`))));
   L.push('', '## Runs', '');
-  for (const r of runs) L.push(`- ${r.meta.label} (\`${r.meta.run}\`): started ${r.meta.startedAt}, sending ${s1(r.meta.sendingMs)}, total ${s1(r.meta.totalMs)}, queue ${r.meta.drained ? 'drained' : 'NOT drained (still-queued mail counts as not delivered)'}.`);
+  for (const r of runs) {
+    const q = r.meta.queueAtEnd;
+    const left = Object.entries(q.recipients).filter(([k]) => k !== 'delivered').map(([k, n]) => `${n} ${k}`).join(', ');
+    L.push(`- ${r.meta.label} (\`${r.meta.run}\`): started ${r.meta.startedAt}, sending phase ${s1(r.meta.sendingMs)}, total ${s1(r.meta.totalMs)}, queue ${r.meta.drained ? 'drained' : 'NOT drained (still-queued mail counts as not delivered)'}; recipients at the end: ${q.recipients['delivered'] ?? 0} delivered${left ? `, ${left}` : ''}. Submission: gateway reply time p50 ${r.submission.attemptP50} ms / p95 ${r.submission.attemptP95} ms; final 250 behind plan p50 ${s1(r.submission.lagP50)} / p95 ${s1(r.submission.lagP95)}. Machine load average (1 min) ${r.meta.loadAverage[0]} → ${r.meta.loadAverage[1]} on ${cpus} cores.`);
+  }
   L.push('');
   return L.join('\n');
 }

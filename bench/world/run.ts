@@ -23,6 +23,7 @@
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../../src/config/load.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
@@ -54,6 +55,10 @@ export interface RunMeta {
   /** Feedback went to the gateway's own intake (true) or to the world's stand-in (false). */
   readonly feedbackIntake: boolean;
   readonly gatewayConfig: unknown;
+  /** The machine's 1-minute load average at the start and end of the run (this benchmark shares it). */
+  readonly loadAverage: readonly [number, number];
+  /** The gateway's spool at the end: messages and recipients by state. */
+  readonly queueAtEnd: { readonly messages: Record<string, number>; readonly recipients: Record<string, number> };
 }
 
 /** Replaces ${name} placeholders in overlay strings; a string that is only a placeholder takes the value's type. */
@@ -281,6 +286,7 @@ export async function runWorld(o: {
     });
     cleanup.push(() => submitters.forEach((x) => x.stop()));
 
+    const loadStart = loadavg()[0]!;
     t0 = performance.now();
     t0Wall = Date.now();
     const startedAt = new Date(t0Wall).toISOString();
@@ -329,6 +335,7 @@ export async function runWorld(o: {
       (view[x.tenant] ??= {})[st] = (view[x.tenant]![st] ?? 0) + 1;
     }
     writeFileSync(join(dir, 'gateway-view.json'), JSON.stringify(view, null, 1));
+    const endCounts = await gw.spool.counts();
     say(`  ${run.name}: ${drained ? 'drained' : 'drain time up'} at ${(totalMs / 1000).toFixed(1)} s; stopping`);
 
     submitters.forEach((x) => x.stop());
@@ -340,6 +347,8 @@ export async function runWorld(o: {
       run: run.name, label: run.label ?? run.name, startedAt, sendingMs, totalMs, drained,
       pools: { default: defaultIps, 'high-risk': highRiskIps }, receivers: s.receivers.map((r) => r.domain), tenants: plan.tenants,
       feedbackIntake, gatewayConfig: { ...merged, dataDir: undefined },
+      loadAverage: [Math.round(loadStart * 10) / 10, Math.round(loadavg()[0]! * 10) / 10],
+      queueAtEnd: { messages: { ...endCounts.messages }, recipients: { ...endCounts.recipients } },
     };
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
     return meta;

@@ -23,6 +23,8 @@ export interface SubmissionLogEntry {
   readonly code: number;
   readonly reply: string;
   readonly result: 'accepted' | 'retry' | 'refused';
+  /** This attempt's duration: from taking the message to the gateway's last reply (ms). */
+  readonly ms: number;
   /** The gateway's message id ("queued as …"). */
   readonly gid?: string;
 }
@@ -119,10 +121,11 @@ export class TenantSubmitter {
 
   private async send(i: number, s: Submission, attempt: number): Promise<void> {
     const { o } = this;
+    const started = o.now();
     const finish = (stage: SubmissionLogEntry['stage'], reply: string, gid?: string): void => {
       const code = codeOf(reply);
       const result = code >= 200 && code < 300 ? 'accepted' : (code === 0 || (code >= 400 && code < 500)) && attempt <= o.retries ? 'retry' : 'refused';
-      o.log.write({ t: o.now(), tenant: o.tenant.id, mid: s.mid, seq: s.seq, attempt, stage, code, reply: reply.replace(/\r\n/g, ' | ').slice(0, 300), result, ...(gid ? { gid } : {}) });
+      o.log.write({ t: o.now(), tenant: o.tenant.id, mid: s.mid, seq: s.seq, attempt, stage, code, ms: o.now() - started, reply: reply.replace(/\r\n/g, ' | ').slice(0, 300), result, ...(gid ? { gid } : {}) });
       if (result === 'retry') {
         const t = setTimeout(() => {
           this.timers.delete(t);
