@@ -78,7 +78,7 @@ export interface RunResult {
     readonly quarantined: Array<{ tenant: string; messages: number }>;
     readonly routedHighRisk: Array<{ tenant: string; messages: number }>;
   };
-  readonly feedback: { readonly arf: number; readonly dsn: number; readonly sentOk: number; readonly gatewayBounces: number };
+  readonly feedback: { readonly arf: number; readonly dsn: number; readonly sentOk: number; readonly gatewayBounces: number; readonly providerDsnsToTenants: number };
   readonly receiverDeferrals: number;
   /** Submission: gateway reply time per attempt, and lag of the final 250 behind the plan (ms, p50/p95). */
   readonly submission: { readonly attemptP50: number; readonly attemptP95: number; readonly lagP50: number; readonly lagP95: number };
@@ -251,7 +251,7 @@ export function analyseRun(dir: string, bucketMs: number): RunResult {
       throttled: [...throttled].sort(), refused: [...refusedT].sort(), stateChanged, quarantined,
       routedHighRisk: [...hr.entries()].map(([tenant, messages]) => ({ tenant, messages })).sort((a, b) => a.tenant.localeCompare(b.tenant)),
     },
-    feedback: { arf: outbox.filter((e) => e.kind === 'arf').length, dsn: outbox.filter((e) => e.kind === 'dsn').length, sentOk: outbox.filter((e) => e.ok).length, gatewayBounces: inbox.length },
+    feedback: { arf: outbox.filter((e) => e.kind === 'arf').length, dsn: outbox.filter((e) => e.kind === 'dsn').length, sentOk: outbox.filter((e) => e.ok).length, gatewayBounces: inbox.filter((e) => poolOf(String(e['ip'] ?? '').replace(/^::ffff:/, '')) !== 'other').length, providerDsnsToTenants: inbox.filter((e) => poolOf(String(e['ip'] ?? '').replace(/^::ffff:/, '')) === 'other').length },
     receiverDeferrals: rcv.filter((e) => e.ev === 'deferred').length,
     submission: (() => {
       const ms = subs.map((e) => e.ms ?? 0);

@@ -113,7 +113,9 @@ export function reportMarkdown(o: { runs: readonly RunResult[]; scenarioFile: st
   L.push('', '## Feedback and bounces', '', head);
   L.push(row('ARF complaints sent by providers', runs.map((r) => String(r.feedback.arf))));
   L.push(row('DSNs sent by providers (accepted, then unknown)', runs.map((r) => String(r.feedback.dsn))));
-  L.push(row('reports accepted by the receiving end', runs.map((r) => `${r.feedback.sentOk} (${r.meta.feedbackIntake ? 'gateway intake' : 'world stand-in: no intake in this gateway'})`)));
+  L.push(row('reports accepted where they were addressed', runs.map((r) => String(r.feedback.sentOk))));
+  L.push(row('… of them DSNs that reached the tenant (envelope sender is the tenant, no VERP)', runs.map((r) => String(r.feedback.providerDsnsToTenants))));
+  L.push(row('feedback address (platform MX) served by', runs.map((r) => (r.meta.feedbackIntake ? 'the gateway intake' : 'world stand-in (no intake in this gateway)'))));
   L.push(row('bounces the gateway sent to its tenants', runs.map((r) => String(r.feedback.gatewayBounces))));
 
   L.push('', '## Issue 8 acceptance checks', '', head);
