@@ -41,7 +41,8 @@ import { createScanDecider } from './pipeline/scan-decider.js';
 import { withSigning } from './pipeline/sign-decider.js';
 import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
 import { EventBus } from './events/bus.js';
-import { noReputation, type ReputationSignals } from './reputation/signals.js';
+import type { ReputationSignals } from './reputation/signals.js';
+import { wireReputation } from './reputation/wiring.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -123,9 +124,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
   const events = new EventBus((err, e) => log.error({ err, event: e.type }, 'event listener failed'));
-  const reputation: ReputationSignals = o.reputation ?? noReputation;
   const state = openStateDb(config.dataDir);
   undo.push(() => state.close());
+  // Reputation: standing at admission, high-risk-only/suspended routing, held deliveries (reputation/wiring.ts).
+  const rep = wireReputation({ config, state, events, clock, log, ...(o.reputation ? { override: o.reputation } : {}) });
+  undo.push(() => rep.stop());
+  const reputation: ReputationSignals = rep.signals;
   const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
   undo.push(() => spool.close());
   const recovered = await spool.recover();
@@ -141,11 +145,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     handoff: (m, raw) => processor!.offer(m, raw),
+    admission: [rep.admission],
   });
-  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
+  const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }), observe: rep.observeDelivery, holdTenant: rep.holdTenant });
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
-  const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  const routeDecider = rep.wrap(o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider));
   const decide = config.platform.signing
     ? withSigning(routeDecider, {
         signer: createSigner({ platform: await platformKey(dkimKeys, config, log), clock }),
@@ -154,7 +159,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         senderId: config.platform.senderId,
       })
     : routeDecider;
-  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });
+  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), observe: rep.observeScan });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -181,6 +186,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
 
   processor.start();
   engine.start();
+  rep.start(cleanup);
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -198,6 +204,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
+      rep.stop();
       await spool.close();
       state.close();
       log.info('outpost gateway stopped');
