@@ -129,9 +129,10 @@ export function evaluateRules(rules: readonly ThresholdRule[], read: SignalReade
       readings.push({ ...base, level: 'normal', holdLevel: 'normal', skipped: 'below-floor' });
       continue;
     }
+    let gate: RuleReading['gate'];
     if (r.when) {
       const g = read(r.when.signal, r.when.window ?? r.window);
-      const gate = { signal: r.when.signal, value: g.value, atLeast: r.when.atLeast };
+      gate = { signal: r.when.signal, value: g.value, atLeast: r.when.atLeast };
       if (g.value < r.when.atLeast) {
         readings.push({ ...base, level: 'normal', holdLevel: 'normal', skipped: 'gate', gate });
         continue;
@@ -141,7 +142,7 @@ export function evaluateRules(rules: readonly ThresholdRule[], read: SignalReade
     const held = reached(r.levels, v.value, o.hysteresis);
     level = Math.max(level, rank(at.level));
     hold = Math.max(hold, rank(held.level));
-    readings.push({ ...base, level: at.level, ...(at.threshold !== undefined ? { threshold: at.threshold } : {}), holdLevel: held.level });
+    readings.push({ ...base, level: at.level, ...(at.threshold !== undefined ? { threshold: at.threshold } : {}), holdLevel: held.level, ...(gate ? { gate } : {}) });
   }
   return { level: STANDINGS[level]!, holdLevel: STANDINGS[hold]!, readings };
 }
