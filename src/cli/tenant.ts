@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Tenant } from '../tenants/store.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
+import { reputationCommand } from './reputation.js';
 
 const options = {
   config: { type: 'string' },
@@ -13,6 +14,7 @@ const options = {
   api: { type: 'boolean' },
   smtp: { type: 'boolean' },
   user: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 function showTenant(t: Tenant, io: Io): void {
@@ -83,7 +85,11 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
       else if (result.smtp) io.out(`SMTP credentials for ${id} (shown once, store them now):\nusername: ${result.smtp.username}\npassword: ${result.smtp.password}`);
       return 0;
     }
+    case 'reputation':
+    case 'reinstate':
+    case 'suspend':
+      return reputationCommand(sub, need(name, `tenant ${sub} NAME`), { ...(values.json ? { json: true } : {}), ...(values.reason ? { reason: values.reason } : {}) }, config, io);
     default:
-      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials …');
+      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials|reputation|reinstate|suspend …');
   }
 }

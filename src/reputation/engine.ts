@@ -20,7 +20,7 @@ import type { Logger } from '../log/logger.js';
 import { CampaignTracker } from './campaigns.js';
 import { C, COUNTERS, signal, type SignalValue } from './figures.js';
 import { WINDOW_NAMES, type SignalName, type WindowName } from './names.js';
-import { describeReading, evaluateRules, rank, type Evaluation, type RuleReading } from './rules.js';
+import { describeReading, evaluateRules, rank, type Evaluation, type RuleReading, type ThresholdRule } from './rules.js';
 import type { ReputationSettings } from './settings.js';
 import type { DeliveryOutcomeKind, ReputationSignals, StandingInfo, TenantStanding } from './signals.js';
 import { stepStanding, type StandingState } from './state-machine.js';
@@ -90,6 +90,8 @@ export interface ReputationReport {
   readonly windows: readonly WindowFigures[];
   readonly evaluation: Evaluation;
   readonly history: readonly HistoryEntry[];
+  /** The rules in force (thresholds as data). */
+  readonly rules: readonly ThresholdRule[];
 }
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
@@ -229,7 +231,7 @@ export class ReputationEngine implements ReputationSignals {
       tenantId, at: now, standing: t.standing.state, since: t.standing.since,
       reason: t.reason, cleanSince: t.standing.cleanSince,
       baseline: { value: round(t.baseline), floor: this.s.baseline.floor, periodMs: this.s.baseline.period },
-      windows, evaluation: this.evaluation(t, now), history: this.o.store?.history(tenantId, 20) ?? [],
+      windows, evaluation: this.evaluation(t, now), history: this.o.store?.history(tenantId, 20) ?? [], rules: this.s.rules,
     };
   }
 
