@@ -12,24 +12,38 @@
  * may be counted for only one of them; fingerprints are in memory only (the
  * signal is about "at once", a restart forgets it).
  */
-import { fingerprintBands, fingerprintDistance } from '../scan/fingerprint.js';
+import { fingerprintBands } from '../scan/fingerprint.js';
 import type { TenantId } from '../core/types.js';
 
 const NEAR = 3;
 
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+interface Seen {
+  readonly hi: number;
+  readonly lo: number;
+  readonly at: number;
+}
+
 export class CampaignTracker {
-  private readonly bands = new Map<string, Map<TenantId, { fp: string; at: number }>>();
+  private readonly bands = new Map<string, Map<TenantId, Seen>>();
 
   constructor(
     private readonly windowMs: number,
     private readonly maxBands = 400_000,
-    private readonly perBand = 64,
+    private readonly perBand = 32,
   ) {}
 
   see(tenant: TenantId, fp: string, at: number): number {
     const keys = fingerprintBands(fp);
     if (keys.length === 0) return 1;
     const since = at - this.windowMs;
+    const hi = parseInt(fp.slice(0, 8), 16);
+    const lo = parseInt(fp.slice(8), 16);
     const tenants = new Set<TenantId>([tenant]);
     for (const k of keys) {
       let m = this.bands.get(k);
@@ -41,9 +55,9 @@ export class CampaignTracker {
         if (e.at >= since && m.size <= this.perBand) break;
         m.delete(t);
       }
-      for (const [t, e] of m) if (!tenants.has(t) && fingerprintDistance(e.fp, fp) <= NEAR) tenants.add(t);
+      for (const [t, e] of m) if (!tenants.has(t) && popcount32((e.hi ^ hi) >>> 0) + popcount32((e.lo ^ lo) >>> 0) <= NEAR) tenants.add(t);
       m.delete(tenant);
-      m.set(tenant, { fp, at });
+      m.set(tenant, { hi, lo, at });
     }
     while (this.bands.size > this.maxBands) this.bands.delete(this.bands.keys().next().value!);
     return tenants.size;

@@ -20,7 +20,7 @@ import type { Logger } from '../log/logger.js';
 import { CampaignTracker } from './campaigns.js';
 import { C, COUNTERS, signal, type SignalValue } from './figures.js';
 import { WINDOW_NAMES, type SignalName, type WindowName } from './names.js';
-import { describeReading, evaluateRules, rank, type Evaluation, type RuleReading, type ThresholdRule } from './rules.js';
+import { describeReading, evaluateLevels, evaluateRules, rank, type Evaluation, type RuleReading, type ThresholdRule } from './rules.js';
 import type { ReputationSettings } from './settings.js';
 import type { DeliveryOutcomeKind, ReputationSignals, StandingInfo, TenantStanding } from './signals.js';
 import { stepStanding, type StandingState } from './state-machine.js';
@@ -95,6 +95,7 @@ export interface ReputationReport {
 }
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+const WINDOW_INDEX = Object.fromEntries(WINDOW_NAMES.map((w, i) => [w, i])) as Record<WindowName, number>;
 
 export class ReputationEngine implements ReputationSignals {
   private readonly tenants = new Map<TenantId, TenantRep>();
@@ -296,13 +297,8 @@ export class ReputationEngine implements ReputationSignals {
   }
 
   private read(t: TenantRep, at: number): (sig: SignalName, w: WindowName) => SignalValue {
-    const ctx = { windowMs: 0, baselinePeriodMs: this.s.baseline.period, baseline: Math.max(t.baseline, this.s.baseline.floor) };
-    return (sig, w) => {
-      const i = WINDOW_NAMES.indexOf(w);
-      const win = t.windows[i]!;
-      ctx.windowMs = this.lengths[i]!;
-      return signal(sig, (c) => win.sum(c, at), ctx);
-    };
+    const ctx = { baselinePeriodMs: this.s.baseline.period, baseline: Math.max(t.baseline, this.s.baseline.floor) };
+    return (sig, w) => signal(sig, t.windows[WINDOW_INDEX[w]]!, at, ctx);
   }
 
   private evaluation(t: TenantRep, at: number): Evaluation {
@@ -310,10 +306,14 @@ export class ReputationEngine implements ReputationSignals {
   }
 
   private evaluate(t: TenantRep, at: number): void {
-    const ev = this.evaluation(t, at);
-    const step = stepStanding(t.standing, ev, at, { coolDown: this.s.coolDown, suspendAfter: this.s.suspendAfter });
+    const step = stepStanding(t.standing, evaluateLevels(this.s.rules, this.read(t, at), { minVolume: this.s.minVolume, hysteresis: this.s.hysteresis }), at, {
+      coolDown: this.s.coolDown,
+      suspendAfter: this.s.suspendAfter,
+    });
     t.standing = step.next;
     if (!step.change) return;
+    // A transition (rare): now compute the full readings for the evidence.
+    const ev = this.evaluation(t, at);
     const { from, to, trigger } = step.change;
     const hits = ev.readings.filter((r) => rank(r.level) > 0);
     const evidence: Evidence[] = (trigger === 'evidence' ? hits : ev.readings.filter((r) => !r.skipped)).map((r) => this.evidence(r));

@@ -5,6 +5,7 @@
  * too few events (the volume floor).
  */
 import type { SignalName } from './names.js';
+import type { SlidingCounters } from './window.js';
 
 /** Counter indices in a tenant's sliding windows. */
 export const C = {
@@ -38,7 +39,6 @@ export interface SignalValue {
   readonly volume: number;
 }
 
-export type Sum = (counter: number) => number;
 
 const share = (num: number, den: number): SignalValue => ({ value: den > 0 ? Math.min(1, num / den) : 0, volume: den });
 const count = (n: number): SignalValue => ({ value: n, volume: n });
@@ -47,7 +47,8 @@ const count = (n: number): SignalValue => ({ value: n, volume: n });
  * One signal over one window. `volumeRatio` needs the window length and the
  * tenant's baseline (recipients per baseline period, floored).
  */
-export function signal(name: SignalName, sum: Sum, ctx: { windowMs: number; baselinePeriodMs: number; baseline: number }): SignalValue {
+export function signal(name: SignalName, w: SlidingCounters, at: number, ctx: { readonly baselinePeriodMs: number; readonly baseline: number }): SignalValue {
+  const sum = (c: number): number => w.sum(c, at);
   switch (name) {
     case 'spamShare':
       return share(sum(C.spam), sum(C.scanned));
@@ -67,7 +68,7 @@ export function signal(name: SignalName, sum: Sum, ctx: { windowMs: number; base
       return share(sum(C.campaign), sum(C.scanned));
     case 'volumeRatio': {
       const r = sum(C.recipients);
-      const perPeriod = (r * ctx.baselinePeriodMs) / ctx.windowMs;
+      const perPeriod = (r * ctx.baselinePeriodMs) / w.lengthMs;
       return { value: ctx.baseline > 0 ? perPeriod / ctx.baseline : 0, volume: r };
     }
     case 'messages':

@@ -107,6 +107,34 @@ export interface Evaluation {
 
 export type SignalReader = (signal: SignalName, window: WindowName) => SignalValue;
 
+/** The level index (0 = normal) a value reaches, thresholds scaled by `scale`; allocation-free. */
+function levelIndex(levels: ThresholdRule['levels'], value: number, scale: number): number {
+  if (!(value > 0)) return 0;
+  for (let i = LEVEL_NAMES.length - 1; i >= 0; i--) {
+    const t = levels[LEVEL_NAMES[i]!];
+    if (t !== undefined && value >= t * scale) return i + 1;
+  }
+  return 0;
+}
+
+/**
+ * The hot-path form of evaluateRules: only the two levels, no readings (no
+ * allocation beyond the signal values). evaluateRules gives the same levels.
+ */
+export function evaluateLevels(rules: readonly ThresholdRule[], read: SignalReader, o: { minVolume: number; hysteresis: number }): { level: TenantStanding; holdLevel: TenantStanding } {
+  let level = 0;
+  let hold = 0;
+  for (const r of rules) {
+    if (r.enabled === false) continue;
+    const v = read(r.signal, r.window);
+    if (v.volume < (r.minVolume ?? o.minVolume)) continue;
+    if (r.when && read(r.when.signal, r.when.window ?? r.window).value < r.when.atLeast) continue;
+    level = Math.max(level, levelIndex(r.levels, v.value, 1));
+    hold = Math.max(hold, levelIndex(r.levels, v.value, o.hysteresis));
+  }
+  return { level: STANDINGS[level]!, holdLevel: STANDINGS[hold]! };
+}
+
 function reached(levels: ThresholdRule['levels'], value: number, scale: number): { level: TenantStanding; threshold?: number } {
   for (let i = LEVEL_NAMES.length - 1; i >= 0; i--) {
     const name = LEVEL_NAMES[i]!;
