@@ -131,4 +131,5 @@ test('thresholds as data: config changes a shipped rule field by field, adds rul
   assert.throws(() => parseConfig({ reputation: { rules: { mine: { levels: { watch: 1 } } } } }), /"mine" is not a shipped rule: a new rule needs signal, window and at least one level/);
   assert.throws(() => parseConfig({ reputation: { rules: { 'spam-share': { signal: 'nonsense' } } } }), /reputation\.rules\.spam-share\.signal/);
   assert.throws(() => mergeRules({ x: { signal: 'spamShare' } }), /needs signal and window/);
+  assert.throws(() => parseConfig({ reputation: { highRiskPool: 'quarantine-ips' } }), /reputation\.highRiskPool: no pool named "quarantine-ips"/);
 });
