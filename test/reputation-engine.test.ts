@@ -280,3 +280,26 @@ test('figures and standing survive a restart (coarse snapshot in state.db)', () 
   again.submitted('p', 1, h.clock.now(), ['x.test']);
   assert.equal(again.report('p').windows[1]!.counts.newDomains, 1);
 });
+
+test('state machine decision table (fixture in → expected step out)', async () => {
+  const { stepStanding } = await import('../src/reputation/state-machine.js');
+  const S = { coolDown: HOUR, suspendAfter: 10 * MIN };
+  type Row = [string, { state: 'normal' | 'watch' | 'throttled' | 'high-risk-only' | 'suspended'; since: number; cleanSince: number | null }, { level: 'normal' | 'watch' | 'throttled' | 'high-risk-only' | 'suspended'; holdLevel: 'normal' | 'watch' | 'throttled' | 'high-risk-only' | 'suspended' }, number, string];
+  const rows: Row[] = [
+    ['escalates to the level reached', { state: 'normal', since: 0, cleanSince: null }, { level: 'throttled', holdLevel: 'throttled' }, 0, 'throttled evidence'],
+    ['suspension level without dwell → high-risk-only', { state: 'normal', since: 0, cleanSince: null }, { level: 'suspended', holdLevel: 'suspended' }, 0, 'high-risk-only evidence'],
+    ['suspension level, 9 m in high-risk-only → stays', { state: 'high-risk-only', since: 0, cleanSince: null }, { level: 'suspended', holdLevel: 'suspended' }, 9 * MIN, 'high-risk-only'],
+    ['suspension level, 10 m in high-risk-only → suspended', { state: 'high-risk-only', since: 0, cleanSince: null }, { level: 'suspended', holdLevel: 'suspended' }, 10 * MIN, 'suspended evidence'],
+    ['lower evidence never escalates or recovers at once', { state: 'throttled', since: 0, cleanSince: null }, { level: 'watch', holdLevel: 'throttled' }, 2 * HOUR, 'throttled'],
+    ['clean starts the cool-down', { state: 'throttled', since: 0, cleanSince: null }, { level: 'normal', holdLevel: 'watch' }, 2 * HOUR, 'throttled clean@7200'],
+    ['clean for the cool-down → one step up', { state: 'throttled', since: 0, cleanSince: HOUR }, { level: 'normal', holdLevel: 'normal' }, 2 * HOUR, 'watch recovery'],
+    ['clean but not long enough in the standing', { state: 'watch', since: 2 * HOUR, cleanSince: 0 }, { level: 'normal', holdLevel: 'normal' }, 2 * HOUR + 59 * MIN, 'watch clean@0'],
+    ['hold-level evidence resets the clean clock', { state: 'watch', since: 0, cleanSince: HOUR }, { level: 'normal', holdLevel: 'watch' }, 2 * HOUR, 'watch'],
+    ['suspended never recovers by itself', { state: 'suspended', since: 0, cleanSince: 0 }, { level: 'normal', holdLevel: 'normal' }, 1000 * HOUR, 'suspended clean@0'],
+  ];
+  for (const [what, cur, ev, now, want] of rows) {
+    const s = stepStanding(cur, ev, now, S);
+    const got = `${s.next.state}${s.change ? ` ${s.change.trigger}` : ''}${s.next.cleanSince !== null && !s.change ? ` clean@${s.next.cleanSince / 1000}` : ''}`;
+    assert.equal(got, want, what);
+  }
+});
