@@ -44,7 +44,8 @@ import { withSigning } from './pipeline/sign-decider.js';
 import { DkimKeyStore, type SigningKey } from './sign/index.js';
 import { createSignerPool } from './sign/pool.js';
 import { EventBus } from './events/bus.js';
-import { noReputation, type ReputationSignals } from './reputation/signals.js';
+import type { ReputationSignals } from './reputation/signals.js';
+import { wireReputation } from './reputation/wiring.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -130,9 +131,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
   const events = new EventBus((err, e) => log.error({ err, event: e.type }, 'event listener failed'));
-  const reputation: ReputationSignals = o.reputation ?? noReputation;
   const state = openStateDb(config.dataDir);
   undo.push(() => state.close());
+  // Reputation: standing at admission, high-risk-only/suspended routing, held deliveries (reputation/wiring.ts).
+  const rep = wireReputation({ config, state, events, clock, log, ...(o.reputation ? { override: o.reputation } : {}) });
+  undo.push(() => rep.stop());
+  const reputation: ReputationSignals = rep.signals;
   const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
   undo.push(() => spool.close());
   const recovered = await spool.recover();
@@ -150,13 +154,13 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     handoff: (m, raw) => processor!.offer(m, raw),
-    admission: [limits],
+    admission: [rep.admission, limits],
   });
-  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
+  const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }), observe: rep.observeDelivery, holdTenant: rep.holdTenant });
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
   const policy = buildPolicyStage({ config, state, spool, cleanup, clock, log, events, ...(scanner ? { scanner } : {}) });
-  const routeDecider = o.decide ?? policy.decider;
+  const routeDecider = rep.wrap(o.decide ?? policy.decider);
   const signer = config.platform.signing ? createSignerPool({ platform: await platformKey(dkimKeys, config, log), clock, threads: config.platform.signingThreads }) : undefined;
   if (signer) undo.push(() => signer.close());
   const decide = signer
@@ -167,7 +171,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         senderId: config.platform.senderId,
       })
     : routeDecider;
-  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute });
+  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute, observe: rep.observeScan });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -195,6 +199,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   processor.start();
   engine.start();
   policy.sweeper.start();
+  rep.start(cleanup);
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -215,6 +220,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
+      rep.stop();
       await spool.close();
       state.close();
       log.info('outpost gateway stopped');

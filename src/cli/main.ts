@@ -32,6 +32,8 @@ export const USAGE = `usage: outpost <command> [options]
   tenant list | show NAME | disable NAME | enable NAME
   tenant domain add|remove NAME DOMAIN
   tenant credentials NAME [--api | --smtp [--user U]]   new SMTP password (default) or API key, printed once
+  tenant reputation NAME                     standing, figures per window, thresholds and recent transitions with evidence
+  tenant reinstate NAME [--reason R] | tenant suspend NAME --reason R   operator standing changes
   message show ID                            a message with its recipients and event history
   queue                                      counts per state, destination and pool
   queue retry ID | queue delete ID           retry a queued message now, or delete it from the queue

@@ -7,6 +7,7 @@ import type { Tenant } from '../tenants/store.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
 import { policyCommand } from './policy.js';
 import { limitsCommand } from './limits.js';
+import { reputationCommand } from './reputation.js';
 
 const options = {
   config: { type: 'string' },
@@ -15,6 +16,7 @@ const options = {
   api: { type: 'boolean' },
   smtp: { type: 'boolean' },
   user: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 function showTenant(t: Tenant, io: Io): void {
@@ -90,7 +92,11 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
       else if (result.smtp) io.out(`SMTP credentials for ${id} (shown once, store them now):\nusername: ${result.smtp.username}\npassword: ${result.smtp.password}`);
       return 0;
     }
+    case 'reputation':
+    case 'reinstate':
+    case 'suspend':
+      return reputationCommand(sub, need(name, `tenant ${sub} NAME`), { ...(values.json ? { json: true } : {}), ...(values.reason ? { reason: values.reason } : {}) }, config, io);
     default:
-      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials|policy|limits|unblock …');
+      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials|policy|limits|unblock|reputation|reinstate|suspend …');
   }
 }

@@ -38,6 +38,7 @@ export function parseConfig(input: unknown, where = 'config'): Config {
   if (!r.success) throw new ConfigError(formatIssues(r.error.issues, where));
   if (!r.data.pools['default']) throw new ConfigError([`${where}: pools: a pool named "default" is required`]);
   if (!r.data.pools['high-risk']) throw new ConfigError([`${where}: pools: a pool named "high-risk" is required`]);
+  if (!r.data.pools[r.data.reputation.highRiskPool]) throw new ConfigError([`${where}: reputation.highRiskPool: no pool named "${r.data.reputation.highRiskPool}"`]);
   try {
     compileRoutes(r.data.routes);
   } catch (e) {

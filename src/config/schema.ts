@@ -7,6 +7,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration } from './duration.js';
+import { LEVEL_NAMES, SIGNAL_NAMES, WINDOW_NAMES } from '../reputation/names.js';
+import { DEFAULT_RULES } from '../reputation/rules.js';
 
 /** Length in bytes of a master key written as hex (64 digits) or base64; -1 when it is neither. */
 function masterKeyBytes(s: string): number {
@@ -135,6 +137,57 @@ const limits = z.strictObject({
   action: z.enum(['throttle', 'block-until-tomorrow', 'block']).default('throttle'),
 });
 
+const signalName = z.enum(SIGNAL_NAMES);
+const windowName = z.enum(WINDOW_NAMES);
+/** A threshold rule (docs/reputation.md): overrides a shipped rule of the same name field by field, or adds one. */
+const reputationRule = z.strictObject({
+  signal: signalName.optional(),
+  window: windowName.optional(),
+  minVolume: z.number().int().nonnegative().optional(),
+  levels: z.strictObject(Object.fromEntries(LEVEL_NAMES.map((l) => [l, z.number().nonnegative().optional()])) as Record<(typeof LEVEL_NAMES)[number], z.ZodOptional<z.ZodNumber>>).optional(),
+  when: z.strictObject({ signal: signalName, window: windowName.optional(), atLeast: z.number().nonnegative() }).optional(),
+  enabled: z.boolean().optional(),
+});
+
+const reputation = z.strictObject({
+  /** Per-tenant reputation and the tenant state machine (docs/reputation.md). */
+  enabled: z.boolean().default(true),
+  windows: z
+    .strictObject({ minute: duration.prefault('1m'), short: duration.prefault('10m'), hour: duration.prefault('1h'), day: duration.prefault('1d') })
+    .prefault({}),
+  buckets: z.number().int().min(2).max(600).default(20),
+  minVolume: z.number().int().nonnegative().default(20),
+  baseline: z
+    .strictObject({ period: duration.prefault('1h'), alpha: z.number().gt(0).max(1).default(0.1), floor: z.number().nonnegative().default(100) })
+    .prefault({}),
+  hysteresis: z.number().gt(0).max(1).default(0.5),
+  coolDown: duration.prefault('1h'),
+  suspendAfter: duration.prefault('10m'),
+  campaign: z.strictObject({ window: duration.prefault('1h'), minTenants: z.number().int().min(2).default(3) }).prefault({}),
+  knownDomains: z.number().int().positive().default(10_000),
+  throttle: z.strictObject({ messagesPerMinute: z.number().int().nonnegative().default(10) }).prefault({}),
+  highRiskPool: z.string().default('high-risk'),
+  persistEvery: duration.prefault('30s'),
+  rules: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule names are lower-case letters, digits and -'), reputationRule)
+    .superRefine((rules, ctx) => {
+      for (const [name, r] of Object.entries(rules)) {
+        if (DEFAULT_RULES.some((d) => d.name === name)) continue;
+        if (!r.signal || !r.window || !r.levels || Object.values(r.levels).every((v) => v === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a shipped rule: a new rule needs signal, window and at least one level` });
+        }
+      }
+    })
+    .default({}),
+});
+
+const alerts = z.strictObject({
+  /** Operator alerts (tenant state changes) are mailed here through the gateway; absent = events only. */
+  email: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address').optional(),
+  /** Sender of alert e-mails; default alerts@<platform.domain>. */
+  from: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address').optional(),
+});
+
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./var'),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
@@ -201,6 +254,8 @@ export const configSchema = z.strictObject({
   policy: policy.prefault({}),
   quarantine: quarantine.prefault({}),
   limits: limits.prefault({}),
+  reputation: reputation.prefault({}),
+  alerts: alerts.prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -58,6 +58,12 @@ export interface DeliveryDeps {
    * suppression, metrics). Must be cheap and must not throw.
    */
   readonly observe?: (o: AttemptObservation) => void;
+  /**
+   * A tenant whose mail must not be sent now (suspended): its jobs are not
+   * claimed, and any already in memory go back to the spool untouched (held,
+   * not lost; sent once this returns false again).
+   */
+  readonly holdTenant?: (tenantId: string) => boolean;
 }
 
 /** One recorded delivery attempt, as observers see it. */
@@ -129,6 +135,7 @@ export class DeliveryEngine {
       let got = 0;
       for (let i = 0; i < tenants.length && room > 0; i++) {
         const t = tenants[(start + i) % tenants.length]!;
+        if (this.d.holdTenant?.(t)) continue;
         const jobs = await this.d.spool.claimDue(t, now, Math.min(share, room));
         if (this.stopped) {
           // stop() ran during the claim: give these back now rather than strand them in flight.
@@ -225,10 +232,14 @@ export class DeliveryEngine {
       idleMs: this.d.settings.idleConnectionTime,
       ipInRotation: () => this.d.pools.inRotation(q.pool).some((x) => x.ip === ip.ip),
       take: () => {
-        if (this.stopped) return undefined;
-        const j = q.take();
-        if (j) this.ready--;
-        return j;
+        for (;;) {
+          if (this.stopped) return undefined;
+          const j = q.take();
+          if (!j) return undefined;
+          this.ready--;
+          if (!this.d.holdTenant?.(j.tenantId)) return j;
+          this.d.spool.release([j.jobId], this.d.clock.now()).catch((e: unknown) => this.d.log.error({ err: e }, 'delivery: release failed'));
+        }
       },
       track: (s) => this.sessions.add(s),
       untrack: (s) => this.sessions.delete(s),

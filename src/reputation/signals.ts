@@ -22,8 +22,12 @@ export type DeliveryOutcomeKind =
 export type TenantStanding = 'normal' | 'watch' | 'throttled' | 'high-risk-only' | 'suspended';
 
 export interface ReputationSignals {
-  /** A message was accepted for the tenant (after cleanup) with this many recipients. */
-  submitted(tenantId: TenantId, recipients: number, at: number): void;
+  /**
+   * A message was accepted for the tenant (after cleanup) with this many
+   * recipients; `rcptDomains` (the recipients' distinct domains), when given,
+   * feeds the destination signals.
+   */
+  submitted(tenantId: TenantId, recipients: number, at: number, rcptDomains?: readonly string[]): void;
   /** The scanner's verdict on one of the tenant's messages. */
   scanned(tenantId: TenantId, v: { readonly class: VerdictClass; readonly fingerprint: string }, at: number): void;
   /** One recipient's delivery outcome, with the destination domain and sending IP when known. */
@@ -34,6 +38,16 @@ export interface ReputationSignals {
   complaint(tenantId: TenantId, o: { readonly recipient?: string }, at: number): void;
   /** The tenant's current standing. */
   standing(tenantId: TenantId): TenantStanding;
+  /** Why the tenant is in its standing (one line for replies and routing reasons), when known. */
+  explain?(tenantId: TenantId): StandingInfo | undefined;
+}
+
+/** The standing with its reason, for SMTP replies and routing explanations. */
+export interface StandingInfo {
+  readonly standing: TenantStanding;
+  readonly since: number;
+  /** One line: the evidence or the operator's reason. */
+  readonly reason: string;
 }
 
 /** The engine used when reputation is off: hears nothing, everyone is normal. */

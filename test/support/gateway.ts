@@ -67,6 +67,8 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<TestGatew
     scan: { enabled: false },
     // Sending limits (30 messages a minute by default) have their own tests.
     limits: { enabled: false },
+    // Reputation (standings, throttles) has its own tests, which switch it on.
+    reputation: { enabled: false },
     pools: {
       default: { ips: [{ ip: '127.0.0.1', helo: 'out-default.test' }] },
       'high-risk': { ips: [{ ip: '127.0.0.1', helo: 'out-highrisk.test' }] },
