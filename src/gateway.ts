@@ -42,6 +42,7 @@ import { withSigning } from './pipeline/sign-decider.js';
 import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
 import { EventBus } from './events/bus.js';
 import { noReputation, type ReputationSignals } from './reputation/signals.js';
+import { startFeedback, type FeedbackHandle } from './feedback/gateway-part.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -76,6 +77,8 @@ export interface Gateway {
   readonly events: EventBus;
   /** What the mail path tells the reputation engine (reputation/signals.ts). */
   readonly reputation: ReputationSignals;
+  /** Feedback intake, VERP and suppression lists (feedback/gateway-part.ts). */
+  readonly feedback: FeedbackHandle;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -134,6 +137,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const pools = new PoolRegistry(state, config.pools, clock);
   const dkimKeys = new DkimKeyStore(state, clock, config.platform.masterKey);
   const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
+  const feedback = startFeedback({ config, state, spool, tenants, dkimKeys, events, reputation, clock, log, tls });
+  undo.push(() => feedback.close());
 
   // The processor takes new messages straight from cleanup (late-bound: the
   // engine's bouncer submits through cleanup, and the processor wakes the engine).
@@ -141,11 +146,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     handoff: (m, raw) => processor!.offer(m, raw),
+    admission: [...feedback.admission],
   });
-  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
+  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log, observe: feedback.observe }));
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
-  const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  const routeDecider = feedback.decider(o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider));
   const decide = config.platform.signing
     ? withSigning(routeDecider, {
         signer: createSigner({ platform: await platformKey(dkimKeys, config, log), clock }),
@@ -179,6 +185,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   await listen(http, config.http.listen.port, config.http.listen.host);
   const httpAddress = http.address() as AddressInfo;
 
+  await feedback.listen();
   processor.start();
   engine.start();
   log.info(
@@ -193,15 +200,17 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       const closeSmtp = smtpServers.map((s) => new Promise<void>((r) => s.close(() => r())));
       http.close();
       http.closeIdleConnections();
+      const closeFeedback = feedback.close();
       await processor.stop();
       await scanner?.close();
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
+      await closeFeedback;
       await spool.close();
       state.close();
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, feedback, smtpAddresses, httpAddress, stop };
 }
