@@ -158,6 +158,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         tenantKey: (d) => dkimKeys.active(d),
         ownsDomain: (t, d) => tenants.ownsDomain(t, d),
         senderId: config.platform.senderId,
+        ...feedback.cfbl,
       })
     : routeDecider;
   processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });

@@ -1,10 +1,11 @@
 /**
  * Attribution: which tenant, message and recipients a received report is
  * about. Tried in order, first hit wins:
- *   1. VERP token — the address the report was sent to (SMTP envelope), else
- *      the Return-Path / Original-Mail-From of the returned original. A
- *      token that does not verify (forged, altered, old secret) is ignored
- *      and noted (`forgedToken`).
+ *   1. VERP token — the address the report was sent to (SMTP envelope),
+ *      the Return-Path / Original-Mail-From of the returned original, or
+ *      its signed CFBL-Feedback-ID (RFC 9477; the same token). A token that
+ *      does not verify (forged, altered, old secret) is ignored and noted
+ *      (`forgedToken`).
  *   2. Feedback-ID of the original (`campaign:tenant:type:senderId`), only
  *      when the SenderId is ours and the tenant exists.
  *   3. DKIM: the original carries the platform signature (d=platform domain)
@@ -62,6 +63,12 @@ export async function attribute(report: FeedbackReport, envelopeRcpts: readonly 
   for (const a of offered) {
     if (!d.verp.isVerpAddress(a)) continue;
     ref = d.verp.decode(a);
+    if (ref) break;
+    forgedToken = true;
+  }
+  // RFC 9477 complaints: the signed CFBL-Feedback-ID of the original carries the same token.
+  for (const v of ref ? [] : report.original?.headers['cfbl-feedback-id'] ?? []) {
+    ref = d.verp.decodeToken(v);
     if (ref) break;
     forgedToken = true;
   }

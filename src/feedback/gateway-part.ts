@@ -21,7 +21,7 @@ import type { Decider } from '../pipeline/processor.js';
 import type { ReputationSignals } from '../reputation/signals.js';
 import type { DkimKeyStore } from '../sign/index.js';
 import { checkRotations } from '../sign/rotation.js';
-import type { Spool } from '../spool/spool.js';
+import type { RouteDecision, Spool } from '../spool/spool.js';
 import { suppressionAdmission } from '../suppression/admission.js';
 import { withSuppression } from '../suppression/decider.js';
 import type { SuppressionStore } from '../suppression/store.js';
@@ -44,6 +44,8 @@ export interface FeedbackHandle {
   readonly stats: FeedbackStats;
   readonly admission: readonly AdmissionCheck[];
   readonly observe: (o: AttemptObservation) => void;
+  /** Signing options: CFBL-Address (the FBL address) and CFBL-Feedback-ID = the VERP token; empty when VERP is off. */
+  readonly cfbl: { cfblAddress?: string; cfblFeedbackId?: (d: RouteDecision) => string | undefined };
   /** Wraps the route decider: suppression skips, then the VERP wire sender. */
   decider(inner: Decider): Decider;
   /** The listener's bound address (undefined when feedback.enabled is false or before listen()). */
@@ -90,6 +92,9 @@ export function startFeedback(o: {
   return {
     verp: parts.verp, bounceDomain: parts.bounceDomain, suppressions: parts.suppressions, reports: parts.reports, intake: parts.intake, stats,
     admission: [suppressionAdmission(parts.suppressions)],
+    cfbl: f.enabled && f.verp
+      ? { cfblAddress: [...parts.fblAddresses][0]!, cfblFeedbackId: (d) => (d.wireMailFrom ? parts.verp.tokenOf(d.wireMailFrom) ?? undefined : undefined) }
+      : {},
     observe: feedbackObserver({ suppressions: parts.suppressions, reputation: o.reputation, events: o.events, log }),
     decider(inner) {
       const skipping = withSuppression(inner, parts.suppressions, (tenantId, messageId, rcpts) => {

@@ -41,6 +41,10 @@ export interface VerpOptions {
 export interface Verp {
   encode(ref: VerpRef): string;
   decode(address: string): VerpRef | null;
+  /** The token part of a VERP address this codec made (for CFBL-Feedback-ID), or null. */
+  tokenOf(address: string): string | null;
+  /** decode() for a bare token (as carried in CFBL-Feedback-ID). */
+  decodeToken(token: string): VerpRef | null;
   /** True when the address is on the bounce domain with the VERP local part (token not checked). */
   isVerpAddress(address: string): boolean;
 }
@@ -119,6 +123,14 @@ export function createVerp(opts: VerpOptions): Verp {
 
     isVerpAddress(address) {
       return split(address) !== null;
+    },
+
+    tokenOf(address) {
+      return split(address);
+    },
+
+    decodeToken(token) {
+      return /^[0-9a-z-]{1,80}$/i.test(token.trim()) ? this.decode(`${prefix}${token.trim()}@${domain}`) : null;
     },
   };
 }

@@ -54,6 +54,8 @@ export interface SignRequest {
   /** Complete Feedback-ID value, e.g. formatFeedbackId({...}). */
   readonly feedbackId: string;
   readonly cfblAddress?: string;
+  /** CFBL-Feedback-ID value (RFC 9477) when it should differ from the Feedback-ID. */
+  readonly cfblFeedbackId?: string;
 }
 
 export interface SignatureInfo {
@@ -109,7 +111,7 @@ export function createSigner(opts: SignerOptions): Signer {
 
   return {
     async sign(req) {
-      const prefixFields = tenantHeaderLines(req.feedbackId, req.cfblAddress);
+      const prefixFields = tenantHeaderLines(req.feedbackId, req.cfblAddress, req.cfblFeedbackId);
       const original = splitMessage(req.raw);
       const strippedRaw = removeFields(req.raw, original, STRIPPED_FIELDS) ?? undefined;
       const raw = strippedRaw ?? req.raw;
