@@ -33,7 +33,7 @@ import { ThreadedSqliteSpool } from './spool/sqlite/threaded-spool.js';
 import type { Spool } from './spool/spool.js';
 import { TenantStore } from './tenants/store.js';
 import { loadOrCreateTls } from './tls/certificates.js';
-import { DeliveryEngine } from './delivery/engine.js';
+import { DeliveryEngine, type AttemptObservation } from './delivery/engine.js';
 import { PoolRegistry } from './pools/registry.js';
 import { buildDeliveryDeps, dnsServers } from './delivery/wiring.js';
 import { createScannerPool, type ScannerOptions } from './scan/index.js';
@@ -46,6 +46,7 @@ import { createSignerPool } from './sign/pool.js';
 import { EventBus } from './events/bus.js';
 import type { ReputationSignals } from './reputation/signals.js';
 import { wireReputation } from './reputation/wiring.js';
+import { startFeedback, type FeedbackHandle } from './feedback/gateway-part.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -84,6 +85,8 @@ export interface Gateway {
   readonly policy: PolicyStage;
   /** Tenant sending limits, the admission check cleanup runs (src/limits). */
   readonly limits: TenantLimits;
+  /** Feedback intake, VERP and suppression lists (feedback/gateway-part.ts). */
+  readonly feedback: FeedbackHandle;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -145,6 +148,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const pools = new PoolRegistry(state, config.pools, clock);
   const dkimKeys = new DkimKeyStore(state, clock, config.platform.masterKey);
   const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
+  const feedback = startFeedback({ config, state, spool, tenants, dkimKeys, events, reputation, clock, log, tls });
+  undo.push(() => feedback.close());
 
   // The processor takes new messages straight from cleanup (late-bound: the
   // engine's bouncer submits through cleanup, and the processor wakes the engine).
@@ -154,13 +159,19 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     handoff: (m, raw) => processor!.offer(m, raw),
-    admission: [rep.admission, limits],
+    // Standing first (a suspended tenant hears why), then suppression, then the sending limits (which count what passes).
+    admission: [rep.admission, ...feedback.admission, limits],
   });
-  const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }), observe: rep.observeDelivery, holdTenant: rep.holdTenant });
+  const observeDelivery = (a: AttemptObservation): void => {
+    rep.observeDelivery(a);
+    feedback.observe(a);
+  };
+  const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log, observe: observeDelivery }), holdTenant: rep.holdTenant });
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
   const policy = buildPolicyStage({ config, state, spool, cleanup, clock, log, events, ...(scanner ? { scanner } : {}) });
-  const routeDecider = rep.wrap(o.decide ?? policy.decider);
+  // route (policy) → standing (high-risk-only / suspended) → suppression skips and VERP → signing
+  const routeDecider = feedback.decider(rep.wrap(o.decide ?? policy.decider));
   const signer = config.platform.signing ? createSignerPool({ platform: await platformKey(dkimKeys, config, log), clock, threads: config.platform.signingThreads }) : undefined;
   if (signer) undo.push(() => signer.close());
   const decide = signer
@@ -169,6 +180,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         tenantKey: (d) => dkimKeys.active(d),
         ownsDomain: (t, d) => tenants.ownsDomain(t, d),
         senderId: config.platform.senderId,
+        ...feedback.cfbl,
       })
     : routeDecider;
   processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute, observe: rep.observeScan });
@@ -196,6 +208,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   await listen(http, config.http.listen.port, config.http.listen.host);
   const httpAddress = http.address() as AddressInfo;
 
+  await feedback.listen();
   processor.start();
   engine.start();
   policy.sweeper.start();
@@ -212,6 +225,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       const closeSmtp = smtpServers.map((s) => new Promise<void>((r) => s.close(() => r())));
       http.close();
       http.closeIdleConnections();
+      const closeFeedback = feedback.close();
       await processor.stop();
       await policy.sweeper.stop();
       limits.save();
@@ -220,11 +234,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
+      await closeFeedback;
       rep.stop();
       await spool.close();
       state.close();
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, feedback, smtpAddresses, httpAddress, stop };
 }

@@ -51,6 +51,7 @@ test('SIGKILL mid-load loses no acknowledged message; all reach the sink after r
       'log: { level: warn }',
       `smtp: { listen: [{ host: ${HOST}, port: ${SMTP_PORT}, tls: starttls }], allowPlainAuthOnLoopback: true }`,
       `http: { listen: { host: ${HOST}, port: 18025 } }`,
+      `feedback: { listen: { host: ${HOST}, port: 0 } }`,
       `dns: { servers: ['${dns.server}'], timeout: 1s }`,
       'pools:',
       `  default: { ips: [{ ip: 127.0.40.100, helo: out.crash.test }] }`,

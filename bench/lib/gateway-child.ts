@@ -36,7 +36,10 @@ export async function startGatewayChild(
 ): Promise<GatewayChild> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
   const configFile = join(dir, 'outpost.yaml');
-  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, limits: { enabled: false }, ...config }, null, 2));
+  // The feedback listener on the SMTP host, port 0, unless configured: two children never compete for 127.0.0.1:2525.
+  const smtpHost = (config['smtp'] as { listen: Array<{ host: string }> }).listen[0]!.host;
+  const feedback = { listen: { host: smtpHost, port: 0 }, ...(config['feedback'] as Record<string, unknown> | undefined) };
+  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, limits: { enabled: false }, ...config, feedback }, null, 2));
   const cli = (...args: string[]): string => {
     const r = spawnSync(process.execPath, [BIN, ...args, '--config', configFile], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`outpost ${args.join(' ')}: ${r.stderr}`);

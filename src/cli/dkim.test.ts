@@ -91,3 +91,27 @@ test('with platform.masterKey the private key is stored sealed; RSA record for t
   assert.match(row.private_key, /^outpost-sealed:v1:/);
   assert.ok(!row.private_key.includes('PRIVATE KEY'));
 });
+
+test('dkim rotate: pending key with its record printed; --check activates it once published; list shows the old key retiring', async () => {
+  const { run } = setup();
+  assert.equal((await run('tenant', 'add', 'acme', '--domain', 'rot.acme.test')).code, 0);
+  assert.match((await run('dkim', 'rotate', 'rot.acme.test')).err, /has no active key to rotate/);
+  assert.equal((await run('dkim', 'generate', 'rot.acme.test', '--selector', 'a1', '--algo', 'ed25519')).code, 0);
+  const r = await run('dkim', 'rotate', 'rot.acme.test', '--selector', 'a2', '--grace', '2d');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /created pending ed25519-sha256 key/, 'the algorithm follows the current key');
+  const value = /^value: (v=DKIM1; \S+; p=\S+)$/m.exec(r.out)?.[1];
+  assert.ok(value, r.out);
+  assert.match((await run('dkim', 'rotate', 'rot.acme.test', '--grace', 'soon')).err, /invalid --grace "soon"/);
+
+  const waiting = await run('dkim', 'rotate', 'rot.acme.test', '--check');
+  assert.equal(waiting.code, 1);
+  assert.match(waiting.out, /^PENDING a2\._domainkey\.rot\.acme\.test: the name does not exist; the current key stays active$/m);
+  dns.set('a2._domainkey.rot.acme.test', { TXT: [value] });
+  const done = await run('dkim', 'rotate', 'rot.acme.test', '--check');
+  assert.equal(done.code, 0, done.out + done.err);
+  assert.match(done.out, /^ACTIVATED a2\._domainkey\.rot\.acme\.test/m);
+  const list = (await run('dkim', 'list')).out;
+  assert.match(list, /rot\.acme\.test\s+a1\s+ed25519-sha256\s+retiring\s+\S+\s+plain\s+\d{4}-/);
+  assert.match(list, /rot\.acme\.test\s+a2\s+ed25519-sha256\s+active/);
+});

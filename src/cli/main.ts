@@ -20,6 +20,8 @@ import { quarantineCommand } from './quarantine.js';
 import { policyCommand } from './policy.js';
 import { limitsCommand } from './limits.js';
 import { PolicyError } from '../policy/action.js';
+import { feedbackCommand } from './feedback.js';
+import { suppressionCommand } from './suppression.js';
 import { KeyStoreError, SignError } from '../sign/index.js';
 import { scanCommand } from '../scan/index.js';
 import { CliError, processIo, type Io } from './io.js';
@@ -40,6 +42,11 @@ export const USAGE = `usage: outpost <command> [options]
   pool status | pool disable IP [--reason R] | pool enable IP
   dkim generate DOMAIN [--selector S] [--algo rsa2048|ed25519]   new DKIM key; prints the TXT record to publish
   dkim list | dkim check DOMAIN              stored keys; whether DOMAIN's published record matches its key
+  dkim rotate DOMAIN [--selector S] [--algo A] [--grace 7d]   pending key on a new selector; active once its record is seen
+  dkim rotate DOMAIN --check                 activate the pending key if its record is published; retire old keys
+  feedback import FILE…                      feed saved bounces/ARF reports (.eml or mbox) through the feedback intake
+  feedback list [--outcome O] | show ID [--raw]   stored reports (unattributed ones keep their bytes)
+  suppression list|export TENANT | add|remove TENANT ADDRESS | import TENANT FILE   per-tenant suppression list (CSV)
   scan FILE… | - [--explain]                 scan messages with the gateway's scanner: one JSON verdict per message
   scan train --corpus DIR|stdlib --out FILE  retrain the scanner's model
   policy show [TENANT] | set TENANT CLASS=ACTION… | reset TENANT [CLASS]   routing per scanner class (tenant policy NAME … too)
@@ -77,6 +84,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return await policyCommand(rest, io, configFrom);
       case 'limits':
         return await limitsCommand(rest, io, configFrom);
+      case 'feedback':
+        return await feedbackCommand(rest, io, configFrom);
+      case 'suppression':
+        return await suppressionCommand(rest, io, configFrom);
       case 'scan':
         return await scanCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
       case undefined:

@@ -188,6 +188,27 @@ const alerts = z.strictObject({
   from: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address').optional(),
 });
 
+const feedback = z.strictObject({
+  /** Run the feedback listener (bounces and FBL reports) and rewrite envelope senders to VERP addresses. */
+  enabled: z.boolean().default(true),
+  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(2525) }).default({ host: '127.0.0.1', port: 2525 }),
+  /** Domain of the VERP return paths and FBL addresses; default platform.domain. Its MX must reach the listener. */
+  bounceDomain: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'expected a domain name').optional(),
+  /** Local part before the '+' of VERP addresses. */
+  verpLocalPart: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,15}$/, 'expected 1-16 lower-case letters, digits, ".", "_" or "-"').default('bounces'),
+  /** Rewrite the envelope sender of tenant mail to bounces+TOKEN@bounceDomain. */
+  verp: z.boolean().default(true),
+  /** HMAC secret of VERP tokens (at least 16 characters); when absent one is generated and kept in state.db. */
+  verpSecret: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Addresses that accept FBL/ARF reports; default fbl@<bounceDomain>. */
+  fblAddresses: z.array(z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an address')).default([]),
+  maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  /** Reports accepted per client IP per minute (more get 450 4.7.0). */
+  ratePerMinute: z.number().int().positive().default(120),
+  /** Simultaneous connections per client IP. */
+  maxConnectionsPerIp: z.number().int().positive().default(10),
+});
+
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./var'),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
@@ -205,6 +226,8 @@ export const configSchema = z.strictObject({
       signing: z.boolean().default(true),
       /** Worker threads that canonicalise, hash and sign (off the event loop). */
       signingThreads: z.number().int().min(1).max(16).default(2),
+      /** How often the gateway looks up pending DKIM keys (rotation) and retires old ones; 0 disables. */
+      dkimCheckInterval: duration.prefault('10m'),
       /** 32-byte key (64 hex digits or base64) sealing DKIM private keys at rest. */
       masterKey: z
         .string()
@@ -256,6 +279,7 @@ export const configSchema = z.strictObject({
   limits: limits.prefault({}),
   reputation: reputation.prefault({}),
   alerts: alerts.prefault({}),
+  feedback: feedback.prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;

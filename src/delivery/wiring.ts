@@ -26,7 +26,7 @@ export function dnsServers(config: Config): string[] {
   return sys.length > 0 ? sys : ['127.0.0.1:53'];
 }
 
-export function buildDeliveryDeps(o: { config: Config; spool: Spool; pools: PoolRegistry; cleanup: Cleanup; clock: Clock; log: Logger }): DeliveryDeps {
+export function buildDeliveryDeps(o: { config: Config; spool: Spool; pools: PoolRegistry; cleanup: Cleanup; clock: Clock; log: Logger; observe?: DeliveryDeps['observe'] }): DeliveryDeps {
   const { config, clock } = o;
   const resolver = createResolver({ servers: dnsServers(config), timeoutMs: config.dns.timeout, clock });
   const rules = defaultReplyRules();
@@ -38,6 +38,7 @@ export function buildDeliveryDeps(o: { config: Config; spool: Spool; pools: Pool
     clock,
     log: o.log,
     pools: o.pools,
+    ...(o.observe ? { observe: o.observe } : {}),
     nextHop: createNextHopResolver({ resolver, routes: config.routes, defaultPort: d.port, ...(refuseAddress ? { refuseAddress } : {}) }),
     connect: openSmtpSession,
     classify: (r) => classifyReply(r, rules),

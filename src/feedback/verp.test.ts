@@ -68,3 +68,19 @@ test('base32 round-trips and rejects second spellings', () => {
   assert.equal(base32Decode('ab!'), null);
   assert.equal(base32Decode('abc'), null); // length no byte string encodes to
 });
+
+test('a whole-message token (no recipient index) round-trips and is distinct from index 0', () => {
+  const whole = { messageId: ref.messageId, tenantId: ref.tenantId };
+  const a = verp.encode(whole);
+  assert.deepEqual(verp.decode(a), whole);
+  const zero = verp.encode({ ...whole, rcptIndex: 0 });
+  assert.notEqual(a, zero);
+  // Moving the MAC of the whole-message token onto an index-0 token fails.
+  const [wl] = a.split('@') as [string];
+  const [zl, zd] = zero.split('@') as [string, string];
+  assert.equal(verp.decode(`${zl.slice(0, zl.lastIndexOf('-'))}${wl.slice(wl.lastIndexOf('-'))}@${zd}`), null);
+  const token = verp.tokenOf(a)!;
+  assert.deepEqual(verp.decodeToken(token), whole);
+  assert.equal(verp.decodeToken(`${token}x`), null);
+  assert.equal(verp.decodeToken('not a token'), null);
+});

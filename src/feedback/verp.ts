@@ -4,7 +4,7 @@
  * carries a truncated HMAC-SHA256 so a bounce for it can be trusted.
  *
  * Token layout (all lower-case Crockford base32, '-' separated):
- *   <message id, 20 chars>-<rcpt index>-<tenant id as base32 bytes>-<mac, 13 chars>
+ *   <message id, 20 chars>-<rcpt index, or empty for the whole message>-<tenant id as base32 bytes>-<mac, 13 chars>
  * mac = first 8 bytes (64 bits) of HMAC-SHA256(secret, "outpost-verp-v1" NUL
  * messageId NUL rcptIndex NUL tenantId).
  *
@@ -24,8 +24,8 @@ import { base32Decode, base32DecodeInt, base32Encode, base32EncodeInt } from './
 export interface VerpRef {
   /** Outpost message id (20 characters, src/core/ids.ts). */
   readonly messageId: string;
-  /** Index of the recipient in the message's envelope. */
-  readonly rcptIndex: number;
+  /** Index of the recipient in the message's envelope; absent for a token naming the whole message. */
+  readonly rcptIndex?: number;
   readonly tenantId: string;
 }
 
@@ -41,6 +41,10 @@ export interface VerpOptions {
 export interface Verp {
   encode(ref: VerpRef): string;
   decode(address: string): VerpRef | null;
+  /** The token part of a VERP address this codec made (for CFBL-Feedback-ID), or null. */
+  tokenOf(address: string): string | null;
+  /** decode() for a bare token (as carried in CFBL-Feedback-ID). */
+  decodeToken(token: string): VerpRef | null;
   /** True when the address is on the bounce domain with the VERP local part (token not checked). */
   isVerpAddress(address: string): boolean;
 }
@@ -55,7 +59,7 @@ const MAX_LOCAL = 64;
 
 function mac(secret: Buffer | string, ref: VerpRef): Buffer {
   return createHmac('sha256', secret)
-    .update(`outpost-verp-v1\0${ref.messageId}\0${ref.rcptIndex}\0${ref.tenantId}`)
+    .update(`outpost-verp-v1\0${ref.messageId}\0${ref.rcptIndex ?? ''}\0${ref.tenantId}`)
     .digest()
     .subarray(0, MAC_BYTES);
 }
@@ -80,9 +84,9 @@ export function createVerp(opts: VerpOptions): Verp {
     encode(ref) {
       if (!isMessageId(ref.messageId)) throw new VerpError(`not an Outpost message id: ${ref.messageId}`);
       if (ref.tenantId.length === 0) throw new VerpError('empty tenant id');
-      let idx: string;
+      let idx = '';
       try {
-        idx = base32EncodeInt(ref.rcptIndex);
+        if (ref.rcptIndex !== undefined) idx = base32EncodeInt(ref.rcptIndex);
       } catch {
         throw new VerpError(`bad recipient index: ${ref.rcptIndex}`);
       }
@@ -105,20 +109,28 @@ export function createVerp(opts: VerpOptions): Verp {
       const [mid, idx, tenant, tag] = parts as [string, string, string, string];
       const messageId = mid.toUpperCase();
       if (!isMessageId(messageId) || tag.length !== MAC_CHARS) return null;
-      const rcptIndex = base32DecodeInt(idx);
+      const rcptIndex = idx === '' ? undefined : base32DecodeInt(idx);
       const tenantBytes = base32Decode(tenant);
       const given = base32Decode(tag);
       if (rcptIndex === null || tenantBytes === null || tenantBytes.length === 0 || given === null) return null;
       const tenantId = tenantBytes.toString('utf8');
       // Reject byte strings that are not valid UTF-8 (they would not round-trip).
       if (!Buffer.from(tenantId, 'utf8').equals(tenantBytes)) return null;
-      const ref: VerpRef = { messageId, rcptIndex, tenantId };
+      const ref: VerpRef = rcptIndex === undefined ? { messageId, tenantId } : { messageId, rcptIndex, tenantId };
       for (const s of secrets) if (timingSafeEqual(mac(s, ref), given)) return ref;
       return null;
     },
 
     isVerpAddress(address) {
       return split(address) !== null;
+    },
+
+    tokenOf(address) {
+      return split(address);
+    },
+
+    decodeToken(token) {
+      return /^[0-9a-z-]{1,80}$/i.test(token.trim()) ? this.decode(`${prefix}${token.trim()}@${domain}`) : null;
     },
   };
 }

@@ -92,8 +92,11 @@ test('tenant signature aligned with From and the platform signature verify at th
 
   const fb = fieldLines(m.raw, 'Feedback-ID');
   assert.deepEqual(fb, ['Feedback-ID: spring-sale:acme:mail:outpost01'], 'exactly one Feedback-ID, ours');
-  assert.deepEqual(fieldLines(m.raw, 'CFBL-Address'), [], 'client CFBL-Address removed');
-  for (const d of ['acme.test', 'platform.test']) assert.ok(hTag(m.raw, d).includes('feedback-id'), `Feedback-ID covered by h= of d=${d}`);
+  assert.deepEqual(fieldLines(m.raw, 'CFBL-Address'), ['CFBL-Address: fbl@platform.test; report=arf'], 'client CFBL-Address replaced by ours (RFC 9477)');
+  assert.match(fieldLines(m.raw, 'CFBL-Feedback-ID')[0] ?? '', /^CFBL-Feedback-ID: [0-9a-z-]+$/, 'CFBL-Feedback-ID carries the VERP token');
+  for (const d of ['acme.test', 'platform.test']) {
+    for (const f of ['feedback-id', 'cfbl-address', 'cfbl-feedback-id']) assert.ok(hTag(m.raw, d).includes(f), `${f} covered by h= of d=${d}`);
+  }
 
   const signed = (await t.gw.spool.events(id)).find((e) => e.type === 'signed');
   assert.deepEqual(signed?.data?.['signatures'], [

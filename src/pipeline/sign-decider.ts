@@ -27,6 +27,7 @@ import type { TenantId } from '../core/types.js';
 import { parseMailboxes } from '../mail/addresses.js';
 import { fieldValue, getField, splitMessage } from '../mail/headers.js';
 import { formatFeedbackId, type SigningKey, type Signer } from '../sign/index.js';
+import type { RouteDecision } from '../spool/spool.js';
 import type { Decider } from './processor.js';
 
 export interface SignDeciderOptions {
@@ -37,6 +38,10 @@ export interface SignDeciderOptions {
   readonly ownsDomain: (tenantId: TenantId, domain: string) => boolean;
   /** The Feedback-ID SenderId (config platform.senderId). */
   readonly senderId: string;
+  /** RFC 9477: CFBL-Address for tenant mail (the platform's FBL address), covered by both signatures. */
+  readonly cfblAddress?: string;
+  /** CFBL-Feedback-ID for a routed message (the VERP token); the Feedback-ID when it returns undefined. */
+  readonly cfblFeedbackId?: (d: RouteDecision) => string | undefined;
 }
 
 function token(v: string | undefined, fallback: string): string {
@@ -66,7 +71,9 @@ export function withSigning(inner: Decider, o: SignDeciderOptions): Decider {
       const fromDomain = from ? domainOf(from.address).toLowerCase() : undefined;
       if (fromDomain && o.ownsDomain(m.tenantId, fromDomain)) tenantKey = o.tenantKey(fromDomain);
     }
-    const r = await o.signer.sign({ raw: body, tenant: { id: m.tenantId, ...(tenantKey ?? {}) }, feedbackId });
+    const cfblId = !bounce && o.cfblAddress ? o.cfblFeedbackId?.(d) : undefined;
+    const cfbl = !bounce && o.cfblAddress ? { cfblAddress: o.cfblAddress, ...(cfblId ? { cfblFeedbackId: cfblId } : {}) } : {};
+    const r = await o.signer.sign({ raw: body, tenant: { id: m.tenantId, ...(tenantKey ?? {}) }, feedbackId, ...cfbl });
     if (r.strippedRaw) throw new Error('stored message still carries client Feedback-ID/CFBL fields; not sending it with signatures that would not verify');
     const signatures = r.signatures.map((s) => ({ role: s.role, d: s.domain, s: s.selector, a: s.algorithm }));
     return { ...d, prefix: d.prefix ? Buffer.concat([r.headerPrefix, d.prefix]) : r.headerPrefix, events: [...(d.events ?? []), { type: 'signed', data: { feedbackId, signatures } }] };

@@ -58,6 +58,8 @@ export interface SignRequest {
   readonly cfblAddress?: string;
   /** Signing time in ms (t=); the signer's clock when absent. */
   readonly at?: number;
+  /** CFBL-Feedback-ID value (RFC 9477) when it should differ from the Feedback-ID. */
+  readonly cfblFeedbackId?: string;
 }
 
 export interface SignatureInfo {
@@ -113,7 +115,7 @@ export function createSigner(opts: SignerOptions): Signer {
 
   return {
     async sign(req) {
-      const prefixFields = tenantHeaderLines(req.feedbackId, req.cfblAddress);
+      const prefixFields = tenantHeaderLines(req.feedbackId, req.cfblAddress, req.cfblFeedbackId);
       const original = splitMessage(req.raw);
       const strippedRaw = removeFields(req.raw, original, STRIPPED_FIELDS) ?? undefined;
       const raw = strippedRaw ?? req.raw;

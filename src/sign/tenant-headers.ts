@@ -54,12 +54,19 @@ export function parseFeedbackId(value: string): FeedbackIdParts | null {
 }
 
 /** The header block (CRLF-terminated) to put in front of the message before signing. */
-export function tenantHeaderLines(feedbackId: string, cfblAddress?: string): string {
+/**
+ * Feedback-ID, and with a CFBL address the RFC 9477 fields. CFBL-Feedback-ID
+ * is `cfblFeedbackId` when given (the gateway passes the message's
+ * HMAC-authenticated VERP token, so a complaint names the message), else the
+ * Feedback-ID.
+ */
+export function tenantHeaderLines(feedbackId: string, cfblAddress?: string, cfblFeedbackId?: string): string {
   validateFeedbackId(feedbackId);
   let out = `Feedback-ID: ${feedbackId}\r\n`;
   if (cfblAddress !== undefined) {
     if (!parseAddress(cfblAddress)) throw new SignError('bad-option', 'malformed CFBL address');
-    out += `CFBL-Address: ${cfblAddress}; report=arf\r\nCFBL-Feedback-ID: ${feedbackId}\r\n`;
+    if (cfblFeedbackId !== undefined && !/^[A-Za-z0-9+._:-]{1,200}$/.test(cfblFeedbackId)) throw new SignError('bad-option', 'malformed CFBL-Feedback-ID');
+    out += `CFBL-Address: ${cfblAddress}; report=arf\r\nCFBL-Feedback-ID: ${cfblFeedbackId ?? feedbackId}\r\n`;
   }
   return out;
 }

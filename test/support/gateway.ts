@@ -13,6 +13,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import type { Decider } from '../../src/pipeline/processor.js';
+import type { ReputationSignals } from '../../src/reputation/signals.js';
 
 export interface TestGateway {
   readonly gw: Gateway;
@@ -35,6 +36,7 @@ export interface TestGatewayOptions {
   readonly config?: Record<string, unknown>;
   readonly clock?: Clock;
   readonly decide?: Decider;
+  readonly reputation?: ReputationSignals;
   readonly dataDir?: string;
   readonly tenant?: { id: string; domain: string };
 }
@@ -60,6 +62,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<TestGatew
       allowPlainAuthOnLoopback: true,
     },
     http: { listen: { host: o.host, port: 0 } },
+    feedback: { listen: { host: o.host, port: 0 } },
     dns: { servers: ['127.0.0.1:1'], timeout: '500ms' },
     // Receivers in tests are MX hosts on 127.x.
     delivery: { allowPrivateMx: true },
@@ -75,7 +78,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<TestGatew
     },
   };
   const config = parseConfig(deepMerge(base, o.config ?? {}));
-  const gw = await startGateway({ config, log, ...(o.clock ? { clock: o.clock } : {}), ...(o.decide ? { decide: o.decide } : {}) });
+  const gw = await startGateway({ config, log, ...(o.clock ? { clock: o.clock } : {}), ...(o.decide ? { decide: o.decide } : {}), ...(o.reputation ? { reputation: o.reputation } : {}) });
   const addTenant = async (id: string, domain: string): Promise<{ user: string; password: string; apiKey: string }> => {
     if (!gw.tenants.get(id)) gw.tenants.add(id, [domain]);
     const smtp = await gw.tenants.newSmtpPassword(id);

@@ -1,0 +1,37 @@
+/**
+ * VERP return paths on the wire. Wraps the Decider: a tenant message routed
+ * for delivery gets RouteDecision.wireMailFrom = bounces+TOKEN@bounceDomain.
+ *
+ * Per-recipient choice: the spool keeps one wire sender per message (jobs of
+ * one message share it), and splitting every multi-recipient message into
+ * one transaction per recipient (Postfix's VERP) would multiply connections
+ * and DATA transfers. So the token names the message, the tenant and — when
+ * the message has exactly one recipient — that recipient's index; for a
+ * multi-recipient message it names the whole message, and the intake takes
+ * the recipient from the DSN's own Final-Recipient (or ARF Original-Rcpt-To),
+ * accepting only addresses that are in that message's envelope.
+ *
+ * The tenant appears as a tag (8 base32 characters of SHA-256 of its name),
+ * not the name itself: names can be 63 characters and a local part only 64.
+ * Bounces and other null-sender mail keep the null sender (a DSN is never
+ * VERPed: RFC 5321 §4.5.5).
+ */
+import { createHash } from 'node:crypto';
+import type { Decider } from '../pipeline/processor.js';
+import { base32Encode } from './base32.js';
+import type { Verp } from './verp.js';
+
+/** Short stable tag of a tenant name, carried in VERP tokens. */
+export function tenantTag(tenantId: string): string {
+  return base32Encode(createHash('sha256').update(`outpost-tenant\0${tenantId}`).digest().subarray(0, 5));
+}
+
+export function withVerp(inner: Decider, verp: Verp): Decider {
+  return async (m, body) => {
+    const d = await inner(m, body);
+    if (d.route.kind !== 'deliver' || m.envelope.mailFrom === '' || m.source === 'bounce') return d;
+    const single = m.envelope.rcptTo.length === 1;
+    const wireMailFrom = verp.encode({ messageId: m.id, tenantId: tenantTag(m.tenantId), ...(single ? { rcptIndex: 0 } : {}) });
+    return { ...d, wireMailFrom };
+  };
+}
