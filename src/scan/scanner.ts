@@ -2,7 +2,7 @@
  * The scanner stage: raw message + context -> Verdict.
  *
  *   parse (bounded MIME) -> view (text, links, URLs) -> features -> model log-odds
- *   -> rules -> [URI blocklist, rspamd, spamd in parallel, each time-boxed]
+ *   (capped for short plain messages, short-message.ts) -> rules -> [URI blocklist, rspamd, spamd in parallel, each time-boxed]
  *   -> bulk signals, fingerprint -> decide()
  *
  * Invariants: scan() never rejects; bad input gives a verdict with an
@@ -27,6 +27,7 @@ import { logit, topContributions } from './model.js';
 import type { LinearModel } from './model.js';
 import { loadModel } from './model-file.js';
 import { resolveOptions } from './options.js';
+import { isShortPlainMessage, SHORT_MESSAGE_MAX_LOGIT } from './short-message.js';
 import type { RuleName, ScanContext, ScannerOptions } from './options.js';
 import { RULES } from './rules/index.js';
 import { createUriBlocklist } from './uribl.js';
@@ -81,7 +82,11 @@ export function createScanner(options: ScannerOptions = {}, deps: ScannerDeps = 
       const msg: ParsedMessage = options.parser === 'postal-mime' ? await parseWithPostalMime(raw, limits) : parseMessage(raw, limits);
       const view = buildView(msg, urls, opts.maxTextLength, opts.maxUrls);
       const vec = features.extract(view, ctx.recipientCount);
-      const z = logit(model, vec);
+      const modelZ = logit(model, vec);
+      // Too few words for the model to judge: it alone cannot make the message suspect (short-message.ts).
+      const guarded = modelZ > SHORT_MESSAGE_MAX_LOGIT && isShortPlainMessage(view);
+      const z = guarded ? SHORT_MESSAGE_MAX_LOGIT : modelZ;
+      const modelDetail = guarded ? `short plain message: model log-odds ${modelZ.toFixed(2)} capped at ${SHORT_MESSAGE_MAX_LOGIT}` : '';
       const ref = ctx.receivedAt ?? now();
       const hits: { rule: RuleName; detail: string }[] = [];
       for (const rule of RULES) {
@@ -120,7 +125,7 @@ export function createScanner(options: ScannerOptions = {}, deps: ScannerDeps = 
         await Promise.all(pending);
       }
       // Keep rule reasons in RULES order, URI listings after them.
-      const verdict = decide({ modelLogit: z, modelDetail: '', hits, extra, bulk: bulkSignals(view, ctx.recipientCount, opts.bulkRecipients), fingerprint: simhashOfHashes(features.lastWordHashes()) }, opts);
+      const verdict = decide({ modelLogit: z, modelDetail, hits, extra, bulk: bulkSignals(view, ctx.recipientCount, opts.bulkRecipients), fingerprint: simhashOfHashes(features.lastWordHashes()) }, opts);
       if (verdict.class === 'clean' || verdict.class === 'bulk') return verdict;
       // Explain the model part of doubtful verdicts with the features that weighed most.
       const top = explained ?? explainTop(vec);
