@@ -42,6 +42,7 @@ import { withSigning } from './pipeline/sign-decider.js';
 import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
 import { EventBus } from './events/bus.js';
 import { noReputation, type ReputationSignals } from './reputation/signals.js';
+import { openOperations, type Operations } from './admin/wiring.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -76,6 +77,8 @@ export interface Gateway {
   readonly events: EventBus;
   /** What the mail path tells the reputation engine (reputation/signals.ts). */
   readonly reputation: ReputationSignals;
+  /** Event store, webhooks, metrics, operator tokens, queue search (admin/wiring.ts). */
+  readonly ops: Operations;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -133,6 +136,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const tenants = new TenantStore(state, clock);
   const pools = new PoolRegistry(state, config.pools, clock);
   const dkimKeys = new DkimKeyStore(state, clock, config.platform.masterKey);
+  const ops = openOperations({ config, clock, log, bus: events, state, tenants, spoolFile: join(config.dataDir, 'spool.db') });
+  undo.push(() => ops.stop(0));
   const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
 
   // The processor takes new messages straight from cleanup (late-bound: the
@@ -140,12 +145,15 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   let processor: Processor | undefined;
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
-    handoff: (m, raw) => processor!.offer(m, raw),
+    handoff: (m, raw) => {
+      ops.received(m);
+      processor!.offer(m, raw);
+    },
   });
-  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
+  const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }), observe: (a) => ops.attempted(a) });
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
-  const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
+  const routeDecider = ops.timed(o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider));
   const decide = config.platform.signing
     ? withSigning(routeDecider, {
         signer: createSigner({ platform: await platformKey(dkimKeys, config, log), clock }),
@@ -154,7 +162,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         senderId: config.platform.senderId,
       })
     : routeDecider;
-  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick() });
+  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), observe: (m, d) => ops.routed(m, d) });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -170,17 +178,22 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
     smtpAddresses.push(server.server.address() as AddressInfo);
   }
   const http: Server = createHttpServer(
-    buildRouter({
-      spool, cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes,
-      maxRecipients: config.smtp.maxRecipients, authenticateApiKey: (k) => tenants.authenticateApiKey(k),
-    }),
+    buildRouter(
+      ops.api({
+        spool, pools,
+        submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients },
+        dkim: { keys: dkimKeys, tenants, platformDomain: config.platform.domain, now: () => clock.now() },
+      }),
+    ),
     log,
+    (route, status) => ops.onHttp(route, status),
   );
   await listen(http, config.http.listen.port, config.http.listen.host);
   const httpAddress = http.address() as AddressInfo;
 
   processor.start();
   engine.start();
+  ops.start();
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -198,10 +211,11 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
+      await ops.stop(config.webhooks.timeout);
       await spool.close();
       state.close();
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, ops, smtpAddresses, httpAddress, stop };
 }
