@@ -78,7 +78,10 @@ export function openOperations(o: OperationsOptions): Operations {
           queue: () => queue!.gauges(),
           webhookBacklog: () => webhooks.pendingCount(),
           eventBuffer: () => eventStore.buffered,
-          tenantStates: () => new Map(o.tenants.list().map((t) => [t.id, t.enabled ? 'enabled' : 'disabled'])),
+          tenantCounts: () => {
+            const rows = o.state.prepare('SELECT enabled, COUNT(*) AS n FROM tenants GROUP BY enabled').all() as Array<{ enabled: number; n: number }>;
+            return { enabled: rows.find((r) => r.enabled === 1)?.n ?? 0, disabled: rows.find((r) => r.enabled === 0)?.n ?? 0 };
+          },
           now: () => clock.now(),
         })
       : undefined;

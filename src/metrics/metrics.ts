@@ -17,8 +17,8 @@ export interface MetricsSources {
   readonly queue: () => QueueGauges;
   readonly webhookBacklog: () => number;
   readonly eventBuffer: () => number;
-  /** Tenant states at start (enabled/disabled); later changes come from tenant-state-changed events. */
-  readonly tenantStates: () => ReadonlyMap<string, string>;
+  /** Tenants enabled and disabled (sampled: one GROUP BY over the tenants table). */
+  readonly tenantCounts: () => { enabled: number; disabled: number };
   readonly now: () => number;
 }
 
@@ -39,6 +39,7 @@ export class GatewayMetrics {
   private readonly webhookSeconds;
   private readonly eventBuffer: Gauge;
   private readonly tenants;
+  private readonly standing;
   private readonly listed;
   private readonly http;
   private readonly tenantState = new Map<string, string>();
@@ -46,7 +47,7 @@ export class GatewayMetrics {
 
   constructor(private readonly src: MetricsSources) {
     const r = this.registry;
-    collectDefaultMetrics({ register: r, prefix: 'outpost_process_' });
+    collectDefaultMetrics({ register: r, prefix: 'outpost_' });
     this.received = new Counter({ name: 'outpost_messages_received_total', help: 'Messages accepted and stored, by source (smtp, http, bounce, alert)', labelNames: ['source'], registers: [r] });
     this.routed = new Counter({ name: 'outpost_messages_routed_total', help: 'Processing decisions, by route (deliver, quarantine, reject, drop)', labelNames: ['route'], registers: [r] });
     this.scanned = new Counter({ name: 'outpost_scanner_verdicts_total', help: 'Scanner verdicts by class', labelNames: ['class'], registers: [r] });
@@ -63,11 +64,10 @@ export class GatewayMetrics {
     this.eventBuffer = new Gauge({ name: 'outpost_event_store_buffered', help: 'Events waiting to be written to the event store', registers: [r], collect: (): void => {
       this.eventBuffer.set(this.src.eventBuffer());
     } });
-    this.tenants = new Gauge({ name: 'outpost_tenants', help: 'Tenants by state', labelNames: ['state'], registers: [r] });
+    this.tenants = new Gauge({ name: 'outpost_tenants', help: 'Tenants by account state (enabled, disabled; sampled)', labelNames: ['state'], registers: [r] });
+    this.standing = new Gauge({ name: 'outpost_tenant_standing', help: 'Tenants by their last reported standing (from tenant-state-changed events)', labelNames: ['state'], registers: [r] });
     this.listed = new Gauge({ name: 'outpost_ip_listed', help: '1 while an IP is listed on a DNSBL zone (from ip-listed / ip-delisted events)', labelNames: ['ip', 'zone'], registers: [r] });
     this.http = new Counter({ name: 'outpost_http_requests_total', help: 'HTTP API requests by route pattern and status', labelNames: ['route', 'status'], registers: [r] });
-    for (const [t, s] of src.tenantStates()) this.tenantState.set(t, s);
-    this.updateTenants();
   }
 
   /** Starts sampling the queue and the webhook outbox every `intervalMs`. */
@@ -91,13 +91,16 @@ export class GatewayMetrics {
     this.jobs.set({ state: 'queued' }, q.jobsQueued);
     this.jobs.set({ state: 'inflight' }, q.jobsInflight);
     this.webhookBacklog.set(this.src.webhookBacklog());
+    const t = this.src.tenantCounts();
+    this.tenants.set({ state: 'enabled' }, t.enabled);
+    this.tenants.set({ state: 'disabled' }, t.disabled);
   }
 
   private updateTenants(): void {
     const counts = new Map<string, number>();
     for (const s of this.tenantState.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
-    this.tenants.reset();
-    for (const [s, n] of counts) this.tenants.set({ state: s }, n);
+    this.standing.reset();
+    for (const [s, n] of counts) this.standing.set({ state: s }, n);
   }
 
   /** The bus listener. */
