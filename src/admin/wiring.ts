@@ -16,6 +16,7 @@ import type { AttemptObservation } from '../delivery/engine.js';
 import type { EventBus } from '../events/bus.js';
 import { attemptEvents, receivedEvent, routedEvents } from '../events/mail-events.js';
 import { EventStore } from '../events/store.js';
+import { ThreadedEventStore } from '../events/store-threaded.js';
 import type { ApiServices } from '../ingress/http/services.js';
 import type { Logger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/metrics.js';
@@ -38,7 +39,7 @@ export interface OperationsOptions {
 }
 
 export interface Operations {
-  readonly eventStore: EventStore;
+  readonly eventStore: ThreadedEventStore;
   readonly webhooks: WebhookStore;
   readonly dispatcher: WebhookDispatcher;
   readonly metrics: GatewayMetrics | undefined;
@@ -62,14 +63,15 @@ export interface Operations {
 
 export function openOperations(o: OperationsOptions): Operations {
   const { config, clock, log, bus } = o;
-  const eventStore = new EventStore(EventStore.fileIn(config.dataDir), clock, {
+  const eventStore = new ThreadedEventStore(EventStore.fileIn(config.dataDir), clock, {
     retentionMs: config.events.retention,
     flushIntervalMs: config.events.flushInterval,
+    ...(config.platform.masterKey ? { masterKey: config.platform.masterKey } : {}),
     onError: (err) => log.error({ err }, 'event store: writing events failed (kept buffered, retried)'),
   });
   let queue: QueueSearch | undefined;
   try {
-    const webhooks = new WebhookStore(eventStore.db, clock, config.platform.masterKey);
+    const webhooks = new WebhookStore(eventStore.db, clock, config.platform.masterKey, () => eventStore.subscriptionsChanged());
     queue = new QueueSearch(o.spoolFile);
     const operators = new OperatorTokens(o.state, clock);
     const w = config.webhooks;
@@ -94,7 +96,6 @@ export function openOperations(o: OperationsOptions): Operations {
       emit: (e) => bus.emit(e),
       ...(metrics ? { onAttempt: (ok: boolean, ms: number) => metrics.observeWebhook(ok, ms) } : {}),
     });
-    eventStore.onCommit((rows) => webhooks.enqueue(rows));
     eventStore.afterCommit(() => dispatcher.kick());
     bus.on((e) => eventStore.append(e));
     if (metrics) bus.on((e) => metrics.onEvent(e));
@@ -130,13 +131,13 @@ export function openOperations(o: OperationsOptions): Operations {
       stop: async (graceMs) => {
         metrics?.stop();
         await dispatcher.stop(graceMs);
-        eventStore.close();
+        await eventStore.close();
         q.close();
       },
     };
   } catch (e) {
     queue?.close();
-    eventStore.close();
+    void eventStore.close();
     throw e;
   }
 }

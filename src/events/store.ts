@@ -1,7 +1,9 @@
 /**
  * The event store: every platform event (events/bus.ts) appended to its own
  * SQLite file, `dataDir/events.db`, indexed by time, tenant, type and message,
- * kept for `events.retention`.
+ * kept for `events.retention`. This class is the synchronous store; the
+ * gateway runs it on a writer thread (store-threaded.ts, store-writer.ts) and
+ * the CLI and tests use it directly.
  *
  * The mail path never waits for it: append() only pushes onto an in-memory
  * buffer; a timer writes the buffer in one transaction every

@@ -18,7 +18,8 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { PlatformEvent } from '../events/bus.js';
-import { eventJson, type EventStore } from '../events/store.js';
+import { eventJson } from '../events/store.js';
+import type { EventLog } from '../events/store-threaded.js';
 import { sign } from './signature.js';
 import type { OutboxRow, WebhookStore } from './store.js';
 
@@ -35,7 +36,7 @@ export interface DispatcherSettings {
 
 export interface DispatcherDeps {
   readonly store: WebhookStore;
-  readonly events: EventStore;
+  readonly events: EventLog;
   readonly clock: Clock;
   readonly log: Logger;
   readonly settings: DispatcherSettings;

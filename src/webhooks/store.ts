@@ -67,13 +67,17 @@ export class WebhookStore {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly masterKey?: string,
+    /** Told after the set of enabled subscriptions may have changed (the event writer thread matches against it). */
+    private readonly onChange?: () => void,
   ) {
     migrate(db, 'webhooks', WEBHOOK_MIGRATIONS);
     this.reload();
   }
 
-  private reload(): void {
+  /** Re-reads the enabled subscriptions (after a change here or in another connection). */
+  reload(): void {
     this.active = (this.db.prepare('SELECT * FROM webhook_subscriptions WHERE enabled = 1').all() as SubRow[]).map(toSub);
+    this.onChange?.();
   }
 
   /** Creates a subscription; the secret is returned here only. */

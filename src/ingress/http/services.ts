@@ -8,7 +8,7 @@ import type { Config } from '../../config/schema.js';
 import type { OperatorTokens } from '../../admin/operator-tokens.js';
 import type { QueueSearch } from '../../admin/queue-search.js';
 import type { DkimDeps } from '../../admin/dkim.js';
-import type { EventStore } from '../../events/store.js';
+import type { EventLog } from '../../events/store-threaded.js';
 import type { GatewayMetrics } from '../../metrics/metrics.js';
 import type { PoolRegistry } from '../../pools/registry.js';
 import type { Spool } from '../../spool/spool.js';
@@ -25,7 +25,7 @@ export interface ApiServices {
   readonly pools: PoolRegistry;
   readonly dkim: DkimDeps;
   readonly queue: QueueSearch;
-  readonly events: EventStore;
+  readonly events: EventLog;
   readonly webhooks: WebhookStore;
   readonly operators: OperatorTokens;
   readonly metrics?: GatewayMetrics;
