@@ -43,7 +43,7 @@ export interface DkimDeps {
 
 /** The tenant that owns `domain`, or null (platform domain or nobody's). */
 export function ownerOf(tenants: TenantStore, domain: string): string | null {
-  return tenants.list().find((t) => t.domains.includes(domain.toLowerCase()))?.id ?? null;
+  return tenants.ownerOfDomain(domain);
 }
 
 /**

@@ -8,7 +8,9 @@
  * - recipient → recipients_rcpt (exact address, case-sensitive as submitted)
  * - destination → jobs_active_dest (domain, pool) over queued/in-flight jobs,
  *   so "destination" means "has mail waiting for that domain".
- * Pages are ordered newest first by (received_at, id).
+ * - no filter → the primary key (message ids are time-ordered).
+ * Pages are ordered newest first: by (received_at, id) when a tenant or state
+ * is given, otherwise by id (≈ arrival order), so no query sorts the history.
  * Limits: SQLite spool only (a PostgreSQL spool would implement the same queries).
  */
 import { openSqlite, type Db } from '../db/sqlite.js';
@@ -68,9 +70,11 @@ export class QueueSearch {
     }
     if (f.since !== undefined) (where.push('m.received_at >= ?'), args.push(f.since));
     if (f.until !== undefined) (where.push('m.received_at < ?'), args.push(f.until));
-    if (after) (where.push('(m.received_at, m.id) < (?, ?)'), args.push(after[0], after[1]));
+    const byTime = f.tenantId !== undefined || f.state !== undefined;
+    if (after && byTime) (where.push('(m.received_at, m.id) < (?, ?)'), args.push(after[0], after[1]));
+    else if (after) (where.push('m.id < ?'), args.push(after[1]));
     const sql = `SELECT m.id, m.tenant_id, m.source, m.state, m.received_at, m.mail_from, m.size, m.rcpt_count, m.subject FROM messages m
-                 ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY m.received_at DESC, m.id DESC LIMIT ?`;
+                 ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${byTime ? 'm.received_at DESC, m.id DESC' : 'm.id DESC'} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, limit) as Array<{
       id: string; tenant_id: string; source: string; state: MessageState; received_at: number; mail_from: string; size: number; rcpt_count: number; subject: string | null;
     }>;
@@ -92,9 +96,9 @@ export class QueueSearch {
       const r = this.db.prepare('SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM messages WHERE state = ?').get(s) as { n: number; oldest: number | null };
       states[s] = { count: r.n, oldest: r.oldest };
     }
-    const q = this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued'`).get() as { n: number };
-    const i = this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE domain IS NOT NULL AND state = 'inflight'`).get() as { n: number };
-    return { states, jobsQueued: q.n, jobsInflight: i.n };
+    // The partial index jobs_active_dest covers exactly the queued and in-flight jobs.
+    const j = this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(state = 'inflight'), 0) AS i FROM jobs WHERE state IN ('queued', 'inflight')`).get() as { n: number; i: number };
+    return { states, jobsQueued: j.n - j.i, jobsInflight: j.i };
   }
 
   close(): void {

@@ -54,7 +54,7 @@ export async function issueCredential(tenants: TenantStore, id: string, kind: 'a
   return { kind: 'smtp', ...(await tenants.newSmtpPassword(id, username ?? id)) };
 }
 
-/** Tenants ordered by id, after `afterId` (cursor pagination). */
-export function listTenants(tenants: TenantStore, limit: number, afterId?: string): Tenant[] {
-  return tenants.list().filter((t) => afterId === undefined || t.id > afterId).slice(0, limit);
+/** Tenants ordered by id, after `afterId` (cursor pagination), optionally only enabled or disabled ones. */
+export function listTenants(tenants: TenantStore, limit: number, afterId?: string, enabled?: boolean): Tenant[] {
+  return tenants.listPage(limit, afterId, enabled);
 }

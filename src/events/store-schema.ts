@@ -14,6 +14,7 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX events_at ON events(at);
    CREATE INDEX events_tenant ON events(tenant_id, id);
+   CREATE INDEX events_tenant_type ON events(tenant_id, type, id);
    CREATE INDEX events_type ON events(type, id);
    CREATE INDEX events_message ON events(message_id, id) WHERE message_id IS NOT NULL;`,
 ];

@@ -19,8 +19,8 @@ export default [
     response: { status: 200, description: 'A page of tenants', schema: page('Tenant') },
     handler: ({ s, query: q }) => {
       const after = decodeCursor(q.cursor, z.string());
-      const rows = listTenants(s.tenants, Number.MAX_SAFE_INTEGER, after).filter((t) => q.state === undefined || t.enabled === (q.state === 'enabled'));
-      return pageOf(rows.slice(0, q.limit + 1), q.limit, (t) => t.id, tenantView);
+      const rows = listTenants(s.tenants, q.limit + 1, after, q.state === undefined ? undefined : q.state === 'enabled');
+      return pageOf(rows, q.limit, (t) => t.id, tenantView);
     },
   }),
   endpoint({
