@@ -180,7 +180,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const http: Server = createHttpServer(
     buildRouter(
       ops.api({
-        spool, pools,
+        spool, pools, kickDelivery: () => engine.kick(),
         submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients },
         dkim: { keys: dkimKeys, tenants, platformDomain: config.platform.domain, now: () => clock.now() },
       }),

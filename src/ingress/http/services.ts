@@ -29,4 +29,6 @@ export interface ApiServices {
   readonly webhooks: WebhookStore;
   readonly operators: OperatorTokens;
   readonly metrics?: GatewayMetrics;
+  /** Wakes the delivery engine (after "retry now"). */
+  readonly kickDelivery?: () => void;
 }

@@ -70,6 +70,7 @@ export default [
     errors: { 404: 'No such message', 409: 'Nothing queued to retry' },
     handler: async ({ s, params }) => {
       await retryMessage(s.spool, params['messageId']!, s.clock.now());
+      s.kickDelivery?.();
       return { id: params['messageId'], retry: true };
     },
   }),
