@@ -47,6 +47,7 @@ import { EventBus } from './events/bus.js';
 import type { ReputationSignals } from './reputation/signals.js';
 import { wireReputation } from './reputation/wiring.js';
 import { startFeedback, type FeedbackHandle } from './feedback/gateway-part.js';
+import { openOperations, type Operations } from './admin/wiring.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -87,6 +88,8 @@ export interface Gateway {
   readonly limits: TenantLimits;
   /** Feedback intake, VERP and suppression lists (feedback/gateway-part.ts). */
   readonly feedback: FeedbackHandle;
+  /** Event store, webhooks, metrics, operator tokens, queue search (admin/wiring.ts). */
+  readonly ops: Operations;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -147,6 +150,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const tenants = new TenantStore(state, clock);
   const pools = new PoolRegistry(state, config.pools, clock);
   const dkimKeys = new DkimKeyStore(state, clock, config.platform.masterKey);
+  const ops = openOperations({ config, clock, log, bus: events, state, tenants, spoolFile: join(config.dataDir, 'spool.db') });
+  undo.push(() => ops.stop(0));
   const tls = await loadOrCreateTls(config.dataDir, config.platform.hostname, config.tls);
   const feedback = startFeedback({ config, state, spool, tenants, dkimKeys, events, reputation, clock, log, tls });
   undo.push(() => feedback.close());
@@ -158,20 +163,24 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   undo.push(() => limits.save());
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
-    handoff: (m, raw) => processor!.offer(m, raw),
+    handoff: (m, raw) => {
+      ops.received(m);
+      processor!.offer(m, raw);
+    },
     // Standing first (a suspended tenant hears why), then suppression, then the sending limits (which count what passes).
     admission: [rep.admission, ...feedback.admission, limits],
   });
   const observeDelivery = (a: AttemptObservation): void => {
     rep.observeDelivery(a);
     feedback.observe(a);
+    ops.attempted(a);
   };
   const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log, observe: observeDelivery }), holdTenant: rep.holdTenant });
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
   const policy = buildPolicyStage({ config, state, spool, cleanup, clock, log, events, ...(scanner ? { scanner } : {}) });
   // route (policy) → standing (high-risk-only / suspended) → suppression skips and VERP → signing
-  const routeDecider = feedback.decider(rep.wrap(o.decide ?? policy.decider));
+  const routeDecider = ops.timed(feedback.decider(rep.wrap(o.decide ?? policy.decider)));
   const signer = config.platform.signing ? createSignerPool({ platform: await platformKey(dkimKeys, config, log), clock, threads: config.platform.signingThreads }) : undefined;
   if (signer) undo.push(() => signer.close());
   const decide = signer
@@ -183,7 +192,13 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         ...feedback.cfbl,
       })
     : routeDecider;
-  processor = new Processor({ spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute, observe: rep.observeScan });
+  processor = new Processor({
+    spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute,
+    observe: (m, d) => {
+      rep.observeScan(m, d);
+      ops.routed(m, d);
+    },
+  });
 
   const shared = createSubmissionShared(config.smtp, clock);
   const smtpServers: SMTPServer[] = [];
@@ -199,11 +214,15 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
     smtpAddresses.push(server.server.address() as AddressInfo);
   }
   const http: Server = createHttpServer(
-    buildRouter({
-      spool, cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes,
-      maxRecipients: config.smtp.maxRecipients, authenticateApiKey: (k) => tenants.authenticateApiKey(k),
-    }),
+    buildRouter(
+      ops.api({
+        spool, pools, kickDelivery: () => engine.kick(),
+        submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients },
+        dkim: { keys: dkimKeys, tenants, platformDomain: config.platform.domain, now: () => clock.now() },
+      }),
+    ),
     log,
+    (route, status) => ops.onHttp(route, status),
   );
   await listen(http, config.http.listen.port, config.http.listen.host);
   const httpAddress = http.address() as AddressInfo;
@@ -213,6 +232,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   engine.start();
   policy.sweeper.start();
   rep.start(cleanup);
+  ops.start();
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -236,10 +256,11 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       http.closeAllConnections();
       await closeFeedback;
       rep.stop();
+      await ops.stop(config.webhooks.timeout);
       await spool.close();
       state.close();
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, feedback, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, feedback, ops, smtpAddresses, httpAddress, stop };
 }

@@ -21,6 +21,7 @@ import { systemClock } from '../core/clock.js';
 import { dnsServers } from '../delivery/wiring.js';
 import { createResolver } from '../dns/resolver.js';
 import { DkimKeyStore, dnsTxtStrings, dnsValueMatches, type DkimKeyRecord } from '../sign/index.js';
+import { defaultSelector, generateKey, listKeys } from '../admin/dkim.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
 
 const options = {
@@ -36,12 +37,6 @@ function printChanges(io: Io, changes: readonly RotationChange[]): void {
   }
 }
 
-/** Default selector: `s` + year and month, e.g. s202611 (a new one per rotation). */
-function defaultSelector(now: number): string {
-  const d = new Date(now);
-  return `s${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
 function printRecord(io: Io, k: DkimKeyRecord): void {
   io.out(`${k.recordName}. IN TXT ${dnsTxtStrings(k.publicDnsValue).map((s) => `"${s}"`).join(' ')}`);
 }
@@ -55,19 +50,18 @@ export async function dkimCommand(args: string[], io: Io, loadConfig: ConfigLoad
     switch (sub) {
       case 'generate': {
         if (!domainArg) throw new CliError(USAGE);
-        const domain = domainArg.toLowerCase();
         const algo = values.algo ?? 'rsa2048';
         if (algo !== 'rsa2048' && algo !== 'ed25519') throw new CliError(`unknown --algo "${algo}": use rsa2048 or ed25519`);
-        const owner = tenants.list().find((t) => t.domains.includes(domain));
-        if (!owner && domain !== config.platform.domain.toLowerCase()) {
-          throw new CliError(`${domain} is not a verified domain of any tenant (add it with: outpost tenant domain add NAME ${domain})`, 1);
-        }
-        const k = await keys.generate(domain, { selector: values.selector ?? defaultSelector(systemClock.now()), algo });
+        const { key: k, owner } = await generateKey(
+          { keys, tenants, platformDomain: config.platform.domain, now: () => systemClock.now() },
+          domainArg,
+          { ...(values.selector !== undefined ? { selector: values.selector } : {}), algo },
+        );
         if (values.json) {
           io.out(JSON.stringify({ domain: k.domain, selector: k.selector, algorithm: k.algorithm, name: k.recordName, type: 'TXT', value: k.publicDnsValue, sealed: k.sealed }));
           return 0;
         }
-        io.out(`created ${k.algorithm} key for ${k.domain} (selector ${k.selector}${owner ? `, tenant ${owner.id}` : ', platform'}${k.sealed ? ', sealed with the master key' : ''})`);
+        io.out(`created ${k.algorithm} key for ${k.domain} (selector ${k.selector}${owner ? `, tenant ${owner}` : ', platform'}${k.sealed ? ', sealed with the master key' : ''})`);
         io.out('publish this DNS TXT record:');
         io.out(`name:  ${k.recordName}`);
         io.out(`value: ${k.publicDnsValue}`);
@@ -108,7 +102,7 @@ export async function dkimCommand(args: string[], io: Io, loadConfig: ConfigLoad
         return 0;
       }
       case 'list': {
-        const all = keys.list();
+        const all = listKeys(keys);
         if (values.json) io.out(JSON.stringify(all));
         else io.out(all.length === 0 ? 'no DKIM keys' : table([['DOMAIN', 'SELECTOR', 'ALGORITHM', 'STATE', 'CREATED', 'AT REST', 'RETIRES'], ...all.map((k) => [k.domain, k.selector, k.algorithm, k.state, iso(k.createdAt), k.sealed ? 'sealed' : 'plain', k.state === 'retiring' ? iso(k.retireAt) : '-'])]));
         return 0;

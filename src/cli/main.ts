@@ -25,6 +25,8 @@ import { suppressionCommand } from './suppression.js';
 import { KeyStoreError, SignError } from '../sign/index.js';
 import { scanCommand } from '../scan/index.js';
 import { CliError, processIo, type Io } from './io.js';
+import { adminCommand, eventsCommand } from './admin.js';
+import { ServiceError } from '../admin/errors.js';
 
 export const USAGE = `usage: outpost <command> [options]
 
@@ -39,6 +41,7 @@ export const USAGE = `usage: outpost <command> [options]
   message show ID                            a message with its recipients and event history
   queue                                      counts per state, destination and pool
   queue retry ID | queue delete ID           retry a queued message now, or delete it from the queue
+  queue list [--tenant T] [--rcpt A] [--state S] [--destination D] [--limit N]   search messages, newest first
   pool status | pool disable IP [--reason R] | pool enable IP
   dkim generate DOMAIN [--selector S] [--algo rsa2048|ed25519]   new DKIM key; prints the TXT record to publish
   dkim list | dkim check DOMAIN              stored keys; whether DOMAIN's published record matches its key
@@ -47,6 +50,8 @@ export const USAGE = `usage: outpost <command> [options]
   feedback import FILE…                      feed saved bounces/ARF reports (.eml or mbox) through the feedback intake
   feedback list [--outcome O] | show ID [--raw]   stored reports (unattributed ones keep their bytes)
   suppression list|export TENANT | add|remove TENANT ADDRESS | import TENANT FILE   per-tenant suppression list (CSV)
+  admin token create NAME | token list | token revoke ID   operator tokens for the admin API (printed once)
+  events [--tenant T] [--type a,b] [--limit N]   recent platform events, newest first
   scan FILE… | - [--explain]                 scan messages with the gateway's scanner: one JSON verdict per message
   scan train --corpus DIR|stdlib --out FILE  retrain the scanner's model
   policy show [TENANT] | set TENANT CLASS=ACTION… | reset TENANT [CLASS]   routing per scanner class (tenant policy NAME … too)
@@ -88,6 +93,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return await feedbackCommand(rest, io, configFrom);
       case 'suppression':
         return await suppressionCommand(rest, io, configFrom);
+      case 'admin':
+        return await adminCommand(rest, io, configFrom);
+      case 'events':
+        return await eventsCommand(rest, io, configFrom);
       case 'scan':
         return await scanCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
       case undefined:
@@ -105,7 +114,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       for (const p of e.problems) io.err(`outpost: ${p}`);
       return 2;
     }
-    if (e instanceof CliError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError || e instanceof KeyStoreError || e instanceof SignError || e instanceof PolicyError) {
+    if (e instanceof CliError || e instanceof ServiceError || e instanceof TenantError || e instanceof PoolError || e instanceof SpoolError || e instanceof KeyStoreError || e instanceof SignError || e instanceof PolicyError) {
       io.err(`outpost: ${e.message}`);
       return e instanceof CliError ? e.exitCode : 1;
     }

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { PoolRegistry } from '../pools/registry.js';
+import { setRotation } from '../admin/pools.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
 
 const options = { config: { type: 'string' }, json: { type: 'boolean' }, reason: { type: 'string' } } as const;
@@ -26,8 +27,7 @@ export async function poolCommand(args: string[], io: Io, loadConfig: ConfigLoad
       case 'disable':
       case 'enable': {
         if (!ip) throw new CliError(`usage: outpost pool ${sub} IP${sub === 'disable' ? ' [--reason TEXT]' : ''}`);
-        if (sub === 'disable') pools.disable(ip, values.reason ?? 'disabled by operator');
-        else pools.enable(ip);
+        setRotation(pools, ip, sub === 'enable', values.reason);
         io.out(`${ip} is ${sub === 'disable' ? 'out of' : 'back in'} rotation`);
         return 0;
       }

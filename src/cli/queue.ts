@@ -1,13 +1,23 @@
 /**
- * `outpost message show ID` and `outpost queue [retry|delete ID]`: read the
- * spool's inspection interface and its two operator actions.
+ * `outpost message show ID`, `outpost queue [retry|delete ID]` and
+ * `outpost queue list [filters]`: the spool's inspection interface and its
+ * operator actions, through the shared service functions (src/admin/queue.ts,
+ * src/admin/queue-search.ts) that the admin API uses.
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { formatReply } from '../core/smtp-reply.js';
+import { join } from 'node:path';
+import { deleteMessage, retryMessage } from '../admin/queue.js';
+import { QueueSearch } from '../admin/queue-search.js';
+import type { MessageState } from '../core/types.js';
 import { CliError, iso, table, withSpool, type ConfigLoader, type Io } from './io.js';
 
-const options = { config: { type: 'string' }, json: { type: 'boolean' }, reason: { type: 'string' } } as const;
+const options = {
+  config: { type: 'string' }, json: { type: 'boolean' }, reason: { type: 'string' },
+  tenant: { type: 'string' }, rcpt: { type: 'string' }, state: { type: 'string' }, destination: { type: 'string' }, limit: { type: 'string' },
+} as const;
+const STATES = ['incoming', 'processing', 'active', 'quarantined', 'done'] as const;
 
 export async function messageCommand(args: string[], io: Io, loadConfig: ConfigLoader): Promise<number> {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
@@ -45,12 +55,13 @@ export async function queueCommand(args: string[], io: Io, loadConfig: ConfigLoa
   return withSpool(config, async (spool) => {
     if (sub === 'retry' || sub === 'delete') {
       if (!id) throw new CliError(`usage: outpost queue ${sub} ID`);
-      const ok = sub === 'retry' ? await spool.retryNow(id, systemClock.now()) : await spool.remove(id, systemClock.now(), values.reason ?? 'deleted by operator');
-      if (!ok) throw new CliError(sub === 'retry' ? `message ${id} has nothing queued to retry` : `message ${id} is not in the queue`, 1);
+      if (sub === 'retry') await retryMessage(spool, id, systemClock.now());
+      else await deleteMessage(spool, id, systemClock.now(), values.reason ?? 'deleted by operator');
       io.out(sub === 'retry' ? `message ${id}: queued jobs are due now` : `message ${id} deleted from the queue`);
       return 0;
     }
-    if (sub !== undefined) throw new CliError('usage: outpost queue [retry ID | delete ID]');
+    if (sub === 'list') return queueList(values, join(config.dataDir, 'spool.db'), io);
+    if (sub !== undefined) throw new CliError('usage: outpost queue [list [--tenant T] [--rcpt A] [--state S] [--destination D] [--limit N] | retry ID | delete ID]');
     const c = await spool.counts();
     if (values.json) {
       io.out(JSON.stringify(c));
@@ -68,4 +79,22 @@ export async function queueCommand(args: string[], io: Io, loadConfig: ConfigLoa
     }
     return 0;
   });
+}
+
+function queueList(v: { tenant?: string; rcpt?: string; state?: string; destination?: string; limit?: string; json?: boolean }, spoolFile: string, io: Io): number {
+  if (v.state !== undefined && !(STATES as readonly string[]).includes(v.state)) throw new CliError(`unknown --state "${v.state}": use ${STATES.join(', ')}`);
+  const limit = v.limit === undefined ? 50 : Number(v.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit must be an integer from 1 to 10000');
+  const q = new QueueSearch(spoolFile);
+  try {
+    const rows = q.search(
+      { ...(v.tenant ? { tenantId: v.tenant } : {}), ...(v.rcpt ? { rcpt: v.rcpt } : {}), ...(v.state ? { state: v.state as MessageState } : {}), ...(v.destination ? { destination: v.destination } : {}) },
+      limit,
+    );
+    if (v.json) io.out(JSON.stringify(rows));
+    else io.out(table([['ID', 'TENANT', 'STATE', 'RECEIVED', 'FROM', 'RCPTS', 'SUBJECT'], ...rows.map((r) => [r.id, r.tenantId, r.state, iso(r.receivedAt), r.mailFrom || '<>', r.recipients, r.subject ?? ''])]) + (rows.length === 0 ? '\nno messages' : ''));
+    return 0;
+  } finally {
+    q.close();
+  }
 }

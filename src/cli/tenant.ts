@@ -1,9 +1,12 @@
 /**
  * `outpost tenant …`: create, list, show, enable/disable tenants, manage
  * their verified domains, and issue credentials (printed once, stored hashed).
+ * The operations are the shared service functions of src/admin/tenants.ts,
+ * the same the admin API calls.
  */
 import { parseArgs } from 'node:util';
 import type { Tenant } from '../tenants/store.js';
+import { changeDomain, createTenant, issueCredential, setTenantEnabled } from '../admin/tenants.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
 import { policyCommand } from './policy.js';
 import { limitsCommand } from './limits.js';
@@ -42,7 +45,7 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
   switch (sub) {
     case 'add': {
       const id = need(name, 'tenant add NAME --domain DOMAIN [--domain …]');
-      const t = await withState(config, (_db, tenants) => tenants.add(id, values.domain ?? []));
+      const t = await withState(config, (_db, tenants) => createTenant(tenants, id, values.domain ?? []));
       if (values.json) io.out(JSON.stringify(t));
       else io.out(`created tenant ${t.id} with domains ${t.domains.join(', ')}\nnext: outpost tenant credentials ${t.id}`);
       return 0;
@@ -68,7 +71,7 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
     case 'disable':
     case 'enable': {
       const id = need(name, `tenant ${sub} NAME`);
-      const t = await withState(config, (_db, tenants) => tenants.setEnabled(id, sub === 'enable'));
+      const t = await withState(config, (_db, tenants) => setTenantEnabled(tenants, id, sub === 'enable'));
       io.out(`tenant ${t.id} ${t.enabled ? 'enabled' : 'disabled'}`);
       return 0;
     }
@@ -77,19 +80,17 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
       const id = need(extra, 'tenant domain add|remove NAME DOMAIN');
       const domain = need(positionals[3], 'tenant domain add|remove NAME DOMAIN');
       if (op !== 'add' && op !== 'remove') throw new CliError('usage: outpost tenant domain add|remove NAME DOMAIN');
-      const t = await withState(config, (_db, tenants) => (op === 'add' ? tenants.addDomain(id, domain) : tenants.removeDomain(id, domain)));
+      const t = await withState(config, (_db, tenants) => changeDomain(tenants, id, op, domain));
       io.out(`tenant ${t.id} domains: ${t.domains.join(', ')}`);
       return 0;
     }
     case 'credentials': {
       const id = need(name, 'tenant credentials NAME [--api | --smtp [--user U]]');
       if (values.api && values.smtp) throw new CliError('choose one of --api or --smtp');
-      const result = await withState(config, async (_db, tenants) =>
-        values.api ? { api: await tenants.newApiKey(id) } : { smtp: await tenants.newSmtpPassword(id, values.user ?? id) },
-      );
-      if (values.json) io.out(JSON.stringify(result));
-      else if (result.api) io.out(`API key for ${id} (shown once, store it now):\n${result.api.key}`);
-      else if (result.smtp) io.out(`SMTP credentials for ${id} (shown once, store them now):\nusername: ${result.smtp.username}\npassword: ${result.smtp.password}`);
+      const c = await withState(config, (_db, tenants) => issueCredential(tenants, id, values.api ? 'api' : 'smtp', values.user ?? id));
+      if (values.json) io.out(JSON.stringify(c.kind === 'api' ? { api: { id: c.id, key: c.key } } : { smtp: { username: c.username, password: c.password } }));
+      else if (c.kind === 'api') io.out(`API key for ${id} (shown once, store it now):\n${c.key}`);
+      else io.out(`SMTP credentials for ${id} (shown once, store them now):\nusername: ${c.username}\npassword: ${c.password}`);
       return 0;
     }
     case 'reputation':

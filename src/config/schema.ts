@@ -280,6 +280,42 @@ export const configSchema = z.strictObject({
   reputation: reputation.prefault({}),
   alerts: alerts.prefault({}),
   feedback: feedback.prefault({}),
+  events: z
+    .strictObject({
+      /** How long platform events are kept in dataDir/events.db. */
+      retention: duration.prefault('30d'),
+      /** Buffered events are written at least this often (one transaction per flush). */
+      flushInterval: duration.prefault('200ms'),
+    })
+    .prefault({}),
+  webhooks: z
+    .strictObject({
+      timeout: duration.prefault('10s'),
+      /** Webhook HTTP requests in flight at once, all subscriptions together. */
+      concurrency: z.number().int().min(1).max(64).default(4),
+      /** Back-off after a failed delivery: retryInitial doubling per consecutive failure, at most retryMax. */
+      retryInitial: duration.prefault('30s'),
+      retryMax: duration.prefault('1h'),
+      /** A delivery still failing after this long is given up (marked expired in the log). */
+      maxAge: duration.prefault('3d'),
+      /** Disable a subscription after this many consecutive failures spanning at least `window`. */
+      disableAfter: z.strictObject({ failures: z.number().int().min(1).default(20), window: duration.prefault('24h') }).prefault({}),
+      /** How long the delivery log and finished outbox rows are kept. */
+      logRetention: duration.prefault('7d'),
+      /** Let tenant webhooks target loopback and private addresses (tests, single-tenant setups). */
+      allowPrivateTargets: z.boolean().default(false),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Serve Prometheus metrics at /metrics on the HTTP listener. */
+      enabled: z.boolean().default(true),
+      /** Require an operator token (Authorization: Bearer) for /metrics. */
+      requireToken: z.boolean().default(false),
+      /** How often queue depth/age and the webhook backlog are sampled. */
+      sampleInterval: duration.prefault('15s'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.output<typeof configSchema>;

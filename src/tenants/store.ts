@@ -123,6 +123,20 @@ export class TenantStore {
     return ids.map((r) => this.require(r.id));
   }
 
+  /** One page of tenants ordered by id, after `afterId` (API pagination; one query per tenant on the page only). */
+  listPage(limit: number, afterId?: string, enabled?: boolean): Tenant[] {
+    const ids = this.db
+      .prepare(`SELECT id FROM tenants WHERE id > ? ${enabled === undefined ? '' : 'AND enabled = ?'} ORDER BY id LIMIT ?`)
+      .all(...(enabled === undefined ? [afterId ?? '', limit] : [afterId ?? '', enabled ? 1 : 0, limit])) as Array<{ id: string }>;
+    return ids.map((r) => this.require(r.id));
+  }
+
+  /** The tenant for which `domain` is verified, or null. */
+  ownerOfDomain(domain: string): TenantId | null {
+    const r = this.db.prepare('SELECT tenant_id FROM tenant_domains WHERE domain = ?').get(domain.toLowerCase()) as { tenant_id: string } | undefined;
+    return r?.tenant_id ?? null;
+  }
+
   setEnabled(id: TenantId, enabled: boolean): Tenant {
     this.require(id);
     this.db.prepare('UPDATE tenants SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);

@@ -75,9 +75,9 @@ describe('HTTP submission', () => {
     test(`bad input (${name}) → ${status} with a clear JSON error`, async () => {
       const r = await call();
       assert.equal(r.status, status);
-      const body = (await r.json()) as { error: string; message: string };
-      assert.equal(typeof body.error, 'string');
-      assert.match(body.message, re);
+      const body = (await r.json()) as { error: { code: string; message: string } };
+      assert.equal(typeof body.error.code, 'string');
+      assert.match(body.error.message, re);
     });
   }
 
@@ -98,7 +98,7 @@ describe('HTTP submission', () => {
     assert.equal((await fetch(`${t.baseUrl}/v1/nope`)).status, 404);
     const r = await fetch(`${t.baseUrl}/v1/messages`, { method: 'DELETE' });
     assert.equal(r.status, 405);
-    assert.equal(((await r.json()) as { error: string }).error, 'method_not_allowed');
+    assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'method_not_allowed');
   });
 
   test('the OpenAPI document is served, documents every route, and matches docs/openapi.json', async () => {
@@ -106,7 +106,7 @@ describe('HTTP submission', () => {
     assert.equal(r.status, 200);
     const doc = (await r.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     assert.equal(doc.openapi, '3.1.0');
-    for (const [path, method] of [['/v1/messages', 'post'], ['/v1/messages/{id}', 'get'], ['/v1/openapi.json', 'get'], ['/healthz', 'get']] as const) {
+    for (const [path, method] of [['/v1/messages', 'post'], ['/v1/messages/{messageId}', 'get'], ['/v1/openapi.json', 'get'], ['/healthz', 'get']] as const) {
       assert.ok(doc.paths[path]?.[method], `${method} ${path} is documented`);
     }
     const onDisk = JSON.parse(readFileSync(new URL('../../../../docs/openapi.json', import.meta.url), 'utf8')) as unknown;

@@ -18,22 +18,34 @@ export interface RequestContext {
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
+/** What the route table tells about a route (the isolation test walks it). */
+export interface RouteMeta {
+  readonly auth: string;
+}
+
 interface Route {
   method: string;
+  pattern: string;
   re: RegExp;
   names: string[];
   handler: Handler;
+  meta: RouteMeta;
 }
 
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, pattern: string, handler: Handler): this {
+  /** Every route, in the order added. */
+  list(): Array<{ method: string; pattern: string; params: readonly string[]; meta: RouteMeta }> {
+    return this.routes.map((r) => ({ method: r.method, pattern: r.pattern, params: r.names, meta: r.meta }));
+  }
+
+  add(method: string, pattern: string, handler: Handler, meta: RouteMeta = { auth: 'public' }): this {
     const names: string[] = [];
     const re = new RegExp(
       '^' + pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([a-zA-Z]+)/g, (_m, n: string) => (names.push(n), '([^/]+)')) + '$',
     );
-    this.routes.push({ method, re, names, handler });
+    this.routes.push({ method, pattern, re, names, handler, meta });
     return this;
   }
 
@@ -45,7 +57,13 @@ export class Router {
       pathMatched = true;
       if (r.method !== method) continue;
       const params: Record<string, string> = {};
-      r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+      r.names.forEach((n, i) => {
+        try {
+          params[n] = decodeURIComponent(m[i + 1]!);
+        } catch {
+          throw new HttpError(400, 'bad_url', `Malformed path parameter ${n}`);
+        }
+      });
       return { handler: r.handler, params };
     }
     if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);

@@ -6,15 +6,17 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../../log/logger.js';
-import { HttpError, sendError } from './errors.js';
+import { HttpError, isClientError, sendError } from './errors.js';
 import type { Router } from './router.js';
 
-export function createHttpServer(router: Router, log: Logger): Server {
+/** `onFinish` is told of every finished request (route pattern when one matched; metrics). */
+export function createHttpServer(router: Router, log: Logger, onFinish?: (route: string | undefined, status: number) => void): Server {
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const logFields: Record<string, unknown> = {};
     let status = 0;
     const finish = (): void => {
+      onFinish?.(logFields['route'] as string | undefined, status || res.statusCode);
       log.info(
         { method: req.method, path: (req.url ?? '').split('?')[0], status: status || res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, clientIp: req.socket.remoteAddress, ...logFields },
         'http request',
@@ -34,7 +36,7 @@ export function createHttpServer(router: Router, log: Logger): Server {
         return handler({ req, res, url, params, logFields });
       })
       .catch((e: unknown) => {
-        if (!(e instanceof HttpError) && !(e as { reply?: unknown }).reply) log.error({ err: e, path: url.pathname }, 'http: handler failed');
+        if (!isClientError(e)) log.error({ err: e, path: url.pathname }, 'http: handler failed');
         if (res.headersSent) {
           res.destroy();
           return;

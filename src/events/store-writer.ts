@@ -1,0 +1,43 @@
+/**
+ * The event store's writer thread (started by store-threaded.ts): owns the
+ * writing connection to events.db, stores each batch the main thread sends in
+ * one transaction together with its webhook outbox rows, and answers
+ * `flushed`. Keeping the inserts (and SQLite's WAL checkpoints) here means the
+ * event loop that serves SMTP and HTTP never pays for them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock } from '../core/clock.js';
+import { WebhookStore } from '../webhooks/store.js';
+import type { PlatformEvent } from './bus.js';
+import { EventStore } from './store.js';
+
+export type WriterMessage =
+  | { readonly kind: 'batch'; readonly json: string }
+  | { readonly kind: 'reload' }
+  | { readonly kind: 'prune' }
+  | { readonly kind: 'close' };
+
+export type WriterReply = { readonly kind: 'flushed'; readonly stored: number } | { readonly kind: 'error'; readonly message: string } | { readonly kind: 'closed' };
+
+const { file, retentionMs, masterKey } = workerData as { file: string; retentionMs: number; masterKey?: string };
+const store = new EventStore(file, systemClock, { retentionMs, flushIntervalMs: 0 });
+const hooks = new WebhookStore(store.db, systemClock, masterKey);
+store.onCommit((rows) => hooks.enqueue(rows));
+const port = parentPort!;
+
+port.on('message', (m: WriterMessage) => {
+  try {
+    if (m.kind === 'batch') {
+      for (const e of JSON.parse(m.json) as PlatformEvent[]) store.append(e);
+      port.postMessage({ kind: 'flushed', stored: store.flush() } satisfies WriterReply);
+    } else if (m.kind === 'reload') hooks.reload();
+    else if (m.kind === 'prune') store.prune();
+    else {
+      store.close();
+      port.postMessage({ kind: 'closed' } satisfies WriterReply);
+      port.close();
+    }
+  } catch (e) {
+    port.postMessage({ kind: 'error', message: (e as Error).message } satisfies WriterReply);
+  }
+});

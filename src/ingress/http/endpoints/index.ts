@@ -1,0 +1,26 @@
+/**
+ * The endpoint table: every HTTP endpoint, in routing order. To add an
+ * endpoint, write a small module exporting its definitions (see endpoint.ts)
+ * and list it here; routing, validation, auth, the OpenAPI document and the
+ * isolation test (test/api-isolation.test.ts) pick it up from this table.
+ */
+import type { AnyEndpoint } from '../endpoint.js';
+import system from './system.js';
+import messages from './messages.js';
+import tenantSelf from './tenant-self.js';
+import events from './events.js';
+import webhooks from './webhooks.js';
+import adminTenants from './admin-tenants.js';
+import adminPlatform from './admin-platform.js';
+import adminQueue from './admin-queue.js';
+
+export const ENDPOINTS: readonly AnyEndpoint[] = [
+  ...system,
+  ...messages,
+  ...tenantSelf,
+  ...events,
+  ...webhooks,
+  ...adminTenants,
+  ...adminPlatform,
+  ...adminQueue,
+];

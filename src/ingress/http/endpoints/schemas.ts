@@ -1,0 +1,99 @@
+/**
+ * Shared response schemas of the OpenAPI document (components.schemas), by
+ * name. Endpoint definitions refer to them as `schema: 'Tenant'` or
+ * `schema: page('Tenant')`. Documentation only: handlers build the objects
+ * with the view functions in src/admin/*.
+ */
+const str = { type: 'string' };
+const strOrNull = { type: ['string', 'null'] };
+const time = { type: 'string', format: 'date-time' };
+const reply = { type: ['object', 'null'], properties: { code: { type: 'integer' }, enhanced: str, text: str } };
+
+export const SCHEMAS: Record<string, Record<string, unknown>> = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: { type: 'object', required: ['code', 'message'], properties: { code: { ...str, description: 'Stable machine-readable code' }, message: { ...str, description: 'What is wrong, for humans; names the field for validation errors' } } },
+    },
+  },
+  Tenant: { type: 'object', properties: { id: str, state: { enum: ['enabled', 'disabled'] }, enabled: { type: 'boolean' }, createdAt: time, domains: { type: 'array', items: str } } },
+  TenantDetail: {
+    allOf: [{ $ref: '#/components/schemas/Tenant' }, { type: 'object', properties: { credentials: { type: 'array', items: { $ref: '#/components/schemas/Credential' } } } }],
+  },
+  Credential: { type: 'object', properties: { id: str, kind: { enum: ['smtp', 'api'] }, username: strOrNull, createdAt: time, revokedAt: { type: ['string', 'null'], format: 'date-time' } } },
+  NewCredential: {
+    description: 'Returned once: store it now, it cannot be shown again',
+    oneOf: [
+      { type: 'object', properties: { kind: { const: 'api' }, id: str, key: { ...str, description: 'Authorization: Bearer <key>' } } },
+      { type: 'object', properties: { kind: { const: 'smtp' }, username: str, password: str } },
+    ],
+  },
+  DkimKey: {
+    type: 'object',
+    properties: {
+      domain: str, selector: str, algorithm: str, state: { enum: ['pending', 'active', 'retiring', 'retired'] }, createdAt: time, sealed: { type: 'boolean' },
+      record: { type: 'object', description: 'The DNS TXT record to publish', properties: { name: str, type: { const: 'TXT' }, value: str, zoneFile: str } },
+    },
+  },
+  Ip: { type: 'object', properties: { pool: str, ip: str, helo: str, rotation: { enum: ['in', 'out'] }, reason: str, changedAt: { type: ['string', 'null'], format: 'date-time' } } },
+  Pool: {
+    type: 'object',
+    properties: { name: str, maxConnectionsPerDestination: { type: 'integer' }, maxConnectionsPerIp: { type: 'integer' }, messagesPerConnection: { type: 'integer' }, ips: { type: 'array', items: { $ref: '#/components/schemas/Ip' } } },
+  },
+  QueueItem: {
+    type: 'object',
+    properties: { id: str, tenantId: str, source: str, state: { enum: ['incoming', 'processing', 'active', 'quarantined', 'done'] }, receivedAt: time, mailFrom: str, size: { type: 'integer' }, recipients: { type: 'integer' }, subject: strOrNull },
+  },
+  Message: {
+    type: 'object',
+    properties: {
+      id: str, tenantId: { ...str, description: 'admin API only' }, source: str, state: { enum: ['incoming', 'processing', 'active', 'quarantined', 'done'] }, receivedAt: time, mailFrom: str, size: { type: 'integer' },
+      subject: strOrNull, headerFrom: strOrNull, headerMessageId: strOrNull, verdict: { type: 'object' }, route: { type: 'object' },
+      recipients: { type: 'array', items: { type: 'object', properties: { rcpt: str, state: str, reply } } },
+      jobs: { type: 'array', description: 'admin API only', items: { type: 'object' } },
+      events: { type: 'array', items: { $ref: '#/components/schemas/MessageEvent' } },
+    },
+  },
+  MessageEvent: { type: 'object', properties: { at: time, type: str, data: { type: 'object' } } },
+  QueueSummary: { type: 'object', properties: { messages: { type: 'object', additionalProperties: { type: 'integer' } }, recipients: { type: 'object', additionalProperties: { type: 'integer' } }, byDestination: { type: 'array', items: { type: 'object' } } } },
+  Event: {
+    type: 'object',
+    description: 'A platform event; also the body of every webhook delivery',
+    properties: { id: { ...str, description: 'Increasing; de-duplicate webhook deliveries on it' }, type: str, createdAt: time, tenantId: strOrNull, messageId: strOrNull, data: { type: 'object' } },
+  },
+  Webhook: {
+    type: 'object',
+    properties: {
+      id: str, tenantId: { ...strOrNull, description: 'null for operator subscriptions (all events)' }, url: str, types: { type: 'array', items: str, description: 'Empty: every type' }, description: str,
+      enabled: { type: 'boolean' }, disabledReason: strOrNull, createdAt: time, consecutiveFailures: { type: 'integer' }, failingSince: { type: ['string', 'null'], format: 'date-time' },
+      lastSuccessAt: { type: ['string', 'null'], format: 'date-time' }, pending: { type: 'integer', description: 'Deliveries waiting in the outbox' },
+    },
+  },
+  WebhookCreated: {
+    allOf: [{ $ref: '#/components/schemas/Webhook' }, { type: 'object', properties: { secret: { ...str, description: 'Signing secret (whsec_…), returned once' } } }],
+  },
+  WebhookAttempt: { type: 'object', properties: { id: { type: 'integer' }, eventId: str, at: time, attempt: { type: 'integer' }, status: { type: ['integer', 'null'] }, ms: { type: 'integer' }, ok: { type: 'boolean' }, error: strOrNull } },
+  Accepted: { type: 'object', required: ['id'], properties: { id: { ...str, description: 'Outpost message id (20 characters, time-ordered)' } } },
+  JsonMessage: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['from'],
+    properties: {
+      from: { type: 'string', description: 'One address, optionally with a display name; its domain must be a verified domain of the tenant', examples: ['Ann <ann@example.com>'] },
+      to: { type: 'array', items: str, maxItems: 1000 },
+      cc: { type: 'array', items: str, maxItems: 1000 },
+      bcc: { type: 'array', items: str, maxItems: 1000, description: 'Recipients not shown in the headers' },
+      replyTo: str,
+      subject: { type: 'string', maxLength: 998 },
+      text: str,
+      html: str,
+      headers: { type: 'object', additionalProperties: str, description: 'Extra header fields; values may not contain line breaks' },
+    },
+  },
+};
+
+/** A list response: `{data: [X], nextCursor}`. */
+export function page(name: string): Record<string, unknown> {
+  return { type: 'object', required: ['data', 'nextCursor'], properties: { data: { type: 'array', items: { $ref: `#/components/schemas/${name}` } }, nextCursor: { type: ['string', 'null'], description: 'Pass as ?cursor= for the next page; null on the last page' } } };
+}

@@ -1,0 +1,34 @@
+/**
+ * What API handlers may use: the gateway's stores and the shared service
+ * functions' dependencies. The same objects the CLI opens; handlers hold no
+ * state of their own.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { Config } from '../../config/schema.js';
+import type { OperatorTokens } from '../../admin/operator-tokens.js';
+import type { QueueSearch } from '../../admin/queue-search.js';
+import type { DkimDeps } from '../../admin/dkim.js';
+import type { EventLog } from '../../events/store-threaded.js';
+import type { GatewayMetrics } from '../../metrics/metrics.js';
+import type { PoolRegistry } from '../../pools/registry.js';
+import type { Spool } from '../../spool/spool.js';
+import type { TenantStore } from '../../tenants/store.js';
+import type { WebhookStore } from '../../webhooks/store.js';
+import type { SubmitDeps } from './submit.js';
+
+export interface ApiServices {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly spool: Spool;
+  readonly submit: SubmitDeps;
+  readonly tenants: TenantStore;
+  readonly pools: PoolRegistry;
+  readonly dkim: DkimDeps;
+  readonly queue: QueueSearch;
+  readonly events: EventLog;
+  readonly webhooks: WebhookStore;
+  readonly operators: OperatorTokens;
+  readonly metrics?: GatewayMetrics;
+  /** Wakes the delivery engine (after "retry now"). */
+  readonly kickDelivery?: () => void;
+}
