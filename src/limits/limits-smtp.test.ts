@@ -78,9 +78,9 @@ test('block (set per tenant by the CLI): 550 5.1.8 over SMTP and HTTP until `out
     method: 'POST', headers: { authorization: `Bearer ${beta.apiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ from: 'ann@beta.test', to: ['bob@example.net'], subject: 'x', text: 'y' }),
   });
-  const body = (await res.json()) as { message: string };
+  const body = (await res.json()) as { error: { code: string; message: string } };
   assert.equal(res.status, 400);
-  assert.match(body.message, /blocked from sending until an operator unblocks it/);
+  assert.match(body.error.message, /blocked from sending until an operator unblocks it/);
   assert.ok(events.some((e) => e.type === 'limit-exceeded' && e.tenantId === 'beta' && e.data['action'] === 'block'));
   const shown = cli('limits', 'show', 'beta');
   assert.match(shown.out, /BLOCKED:\n {2}tenant since .* until an operator unblocks: tenant beta: messages per minute limit exceeded/);
