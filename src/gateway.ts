@@ -206,12 +206,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       http.closeIdleConnections();
       await processor.stop();
       await policy.sweeper.stop();
-      limits.save();
       await scanner?.close();
       await engine.stop(config.delivery.shutdownGrace);
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
       await spool.close();
+      limits.save();
       state.close();
       log.info('outpost gateway stopped');
     })());
