@@ -248,7 +248,6 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       const closeFeedback = feedback.close();
       await processor.stop();
       await policy.sweeper.stop();
-      limits.save();
       await scanner?.close();
       await signer?.close();
       await engine.stop(config.delivery.shutdownGrace);
@@ -258,6 +257,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       rep.stop();
       await ops.stop(config.webhooks.timeout);
       await spool.close();
+      limits.save();
       state.close();
       log.info('outpost gateway stopped');
     })());
