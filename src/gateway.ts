@@ -42,6 +42,10 @@ import { withSigning } from './pipeline/sign-decider.js';
 import { createSigner, DkimKeyStore, type SigningKey } from './sign/index.js';
 import { EventBus } from './events/bus.js';
 import { noReputation, type ReputationSignals } from './reputation/signals.js';
+import { openIpHealth, type IpHealth } from './pools/ip-health.js';
+import { blockedReplyObserver } from './pools/blocked-observer.js';
+import { createDnsblMonitor } from './dnsbl/wiring.js';
+import type { DnsblMonitor } from './dnsbl/monitor.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -76,6 +80,10 @@ export interface Gateway {
   readonly events: EventBus;
   /** What the mail path tells the reputation engine (reputation/signals.ts). */
   readonly reputation: ReputationSignals;
+  /** Own-IP health: incidents, warm-up, DNSBL zone health, and explain(ip) (pools/ip-health.ts). */
+  readonly ipHealth: IpHealth;
+  /** The DNSBL monitor; absent when no dnsbl.zones are configured. */
+  readonly dnsbl: DnsblMonitor | undefined;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -142,7 +150,18 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     handoff: (m, raw) => processor!.offer(m, raw),
   });
-  const engine = new DeliveryEngine(buildDeliveryDeps({ config, spool, pools, cleanup, clock, log }));
+  const ipHealth = openIpHealth(state, config, clock, pools);
+  const deliveryDeps = buildDeliveryDeps({ config, spool, pools, cleanup, clock, log });
+  const observeBlocked = blockedReplyObserver(ipHealth.incidents, events, log);
+  const observe = deliveryDeps.observe;
+  const engine = new DeliveryEngine({
+    ...deliveryDeps,
+    warmup: ipHealth.warmup,
+    observe: observe ? (a) => { observe(a); observeBlocked(a); } : observeBlocked,
+  });
+  const dnsbl = createDnsblMonitor({ config, health: ipHealth, events, clock, log });
+  undo.push(() => dnsbl?.stop());
+  undo.push(() => ipHealth.warmup.stop());
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
   const routeDecider = o.decide ?? (scanner ? createScanDecider(scanner) : basicDecider);
@@ -180,7 +199,9 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const httpAddress = http.address() as AddressInfo;
 
   processor.start();
+  ipHealth.warmup.start();
   engine.start();
+  dnsbl?.start();
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -196,6 +217,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       await processor.stop();
       await scanner?.close();
       await engine.stop(config.delivery.shutdownGrace);
+      await dnsbl?.stop();
+      ipHealth.warmup.stop();
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
       await spool.close();
@@ -203,5 +226,5 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, ipHealth, dnsbl, smtpAddresses, httpAddress, stop };
 }
