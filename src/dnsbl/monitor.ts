@@ -118,10 +118,11 @@ export class DnsblMonitor {
     this.timer.unref();
   }
 
+  /** Stops the schedule; a cycle still waiting for DNS answers is abandoned (it writes nothing once stopped). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    if (this.running) await Promise.race([this.running.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   /** One full check of every pool IP on every zone (concurrent calls share one cycle). */
@@ -134,6 +135,7 @@ export class DnsblMonitor {
     const ips = [...new Set(this.d.pools.all().map((x) => x.ip))];
     const results = await Promise.all(this.d.zones.map((z) => this.checkZone(z, ips)));
     const at = this.d.clock.now();
+    if (this.stopped) return { at, zones: [], listed: [], skipped: [] };
     for (const r of results) this.recordZone(r);
     const newListings: Array<{ ip: string; zone: MonitoredZone; answer: Extract<DnsblAnswer, { kind: 'listed' }>; id: number }> = [];
     const delistings: Array<{ ip: string; zone: string; since: number }> = [];
@@ -221,10 +223,15 @@ export class DnsblMonitor {
     const configured = new Set(pools.all().map((x) => x.ip));
     for (const i of open) {
       const zone = zones.get(i.source);
+      if (!zone) {
+        // The zone was removed from the config: nobody checks it any more, so its listings close.
+        incidents.delisted(i.ip, i.source);
+        this.d.log.info({ ip: i.ip, zone: i.source }, 'dnsbl: listing closed: zone no longer configured');
+        continue;
+      }
       if (!configured.has(i.ip)) continue;
       let rotation: string;
-      if (!zone) rotation = 'unchanged (zone no longer configured)';
-      else if (!zone.removeFromRotation) rotation = 'unchanged (zone is alert-only)';
+      if (!zone.removeFromRotation) rotation = 'unchanged (zone is alert-only)';
       else {
         const source = HOLD_PREFIX + zone.name;
         const state = pools.all().filter((x) => x.ip === i.ip);
