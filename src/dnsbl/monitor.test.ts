@@ -7,7 +7,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PlatformEvent } from '../events/bus.js';
+import { EventBus, type PlatformEvent } from '../events/bus.js';
+import { systemClock } from '../core/clock.js';
+import { parseConfig } from '../config/load.js';
+import { openSqlite } from '../db/sqlite.js';
+import { createResolver } from '../dns/resolver.js';
+import { createLogger } from '../log/logger.js';
+import { openIpHealth } from '../pools/ip-health.js';
+import { DnsblMonitor, monitoredZones } from './monitor.js';
+import { queryName } from './query.js';
 import { startDnsServer, type DnsTestServer } from '../../test/support/dns-server.js';
 import { startTestGateway, type TestGateway } from '../../test/support/gateway.js';
 
@@ -151,5 +159,39 @@ describe('DNSBL monitor', () => {
     const alert = ofType('alert').find((a) => a.data['kind'] === 'ip-out-of-rotation' && a.data['ip'] === kept);
     assert.ok(alert, 'an alert says the kept IP is now out');
     assert.ok(inRotation(HR), 'the high-risk pool still has its only IP');
+  });
+});
+
+describe('DNSBL monitor on its own', () => {
+  test('IPv6 pool IPs are looked up in nibble form; an alert-only zone records the listing without touching rotation', async () => {
+    const V6 = '2001:db8::10';
+    const zone = 'alert.test';
+    dns.set(`2.0.0.127.${zone}`, { A: ['127.0.0.2'] });
+    dns.set(queryName(V6, zone), { A: ['127.0.0.3'], TXT: ['v6 listed'] });
+    const config = parseConfig({
+      pools: { default: { ips: [{ ip: '127.0.87.40', helo: 'a.gw.test' }, { ip: V6, helo: 'v6.gw.test' }] }, 'high-risk': { ips: [{ ip: '127.0.87.41', helo: 'b.gw.test' }] } },
+      dnsbl: { zones: [{ name: zone, removeFromRotation: false }] },
+    });
+    const db = openSqlite(':memory:');
+    const health = openIpHealth(db, config, systemClock);
+    const bus = new EventBus();
+    const seen: PlatformEvent[] = [];
+    bus.on((e) => seen.push(e));
+    const monitor = new DnsblMonitor({
+      zones: monitoredZones(config.dnsbl.zones), intervalMs: 60_000,
+      resolver: createResolver({ servers: [dns.server], timeoutMs: 500, maxTtlSec: 0, negativeTtlSec: 0 }),
+      pools: health.pools, incidents: health.incidents, zoneStatus: health.zoneStatus, events: bus, clock: systemClock, log: createLogger('silent'),
+    });
+    const report = await monitor.runCycle();
+    assert.deepEqual(report.zones, [{ zone, ok: true, problem: '' }]);
+    assert.deepEqual(report.listed, [{ ip: V6, zone, codes: ['127.0.0.3'] }]);
+    const listed = seen.find((e) => e.type === 'ip-listed');
+    assert.equal(listed?.data['rotation'], 'unchanged (zone is alert-only)');
+    assert.ok(health.pools.inRotation('default').some((x) => x.ip === V6));
+    assert.match(health.explain(V6).why.join('\n'), /listed on alert\.test \(127\.0\.0\.3: listed \(code 127\.0\.0\.3\) — list says: "v6 listed"\) since .*: unchanged \(zone is alert-only\)/);
+    // A second cycle with the same answer opens no second incident and emits nothing new.
+    await monitor.runCycle();
+    assert.equal(seen.filter((e) => e.type === 'ip-listed').length, 1);
+    db.close();
   });
 });
