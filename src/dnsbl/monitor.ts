@@ -36,7 +36,10 @@ const CONCURRENCY = 8;
 export const HOLD_PREFIX = 'dnsbl:';
 
 export interface MonitoredZone {
+  /** The name shown in records, events and logs: the zone, with a Spamhaus DQS key replaced by `<key>`. */
   readonly name: string;
+  /** The name queried (may contain an access key: never logged). */
+  readonly query: string;
   /** Listing code → meaning (built-in meanings merged with the config's). */
   readonly codes: Readonly<Record<string, string>>;
   readonly removeFromRotation: boolean;
@@ -45,9 +48,14 @@ export interface MonitoredZone {
 /** The configured zones with their code meanings (built-in ones for known zones, then the config's). */
 export function monitoredZones(zones: ReadonlyArray<{ name: string; codes?: Record<string, string> | undefined; removeFromRotation: boolean }>): MonitoredZone[] {
   return zones.map((z) => {
-    const name = z.name.toLowerCase().replace(/\.$/, '');
-    return { name, codes: { ...knownCodes(name), ...(z.codes ?? {}) }, removeFromRotation: z.removeFromRotation };
+    const query = z.name.toLowerCase().replace(/\.$/, '');
+    return { name: redactZone(query), query, codes: { ...knownCodes(query), ...(z.codes ?? {}) }, removeFromRotation: z.removeFromRotation };
   });
+}
+
+/** Hides the access key of a Spamhaus DQS zone (`KEY.zen.dq.spamhaus.net` → `<key>.zen.dq.spamhaus.net`). */
+export function redactZone(zone: string): string {
+  return zone.replace(/^[^.]+(?=\.[a-z-]+\.dq\.spamhaus\.net$)/, '<key>');
 }
 
 export interface DnsblMonitorDeps {
@@ -178,17 +186,18 @@ export class DnsblMonitor {
   }
 
   private async checkZone(zone: MonitoredZone, ips: readonly string[]): Promise<ZoneResult> {
-    const st = await selfTest(this.d.resolver, zone.name, zone.codes);
-    if (!st.ok) return { zone, ok: false, problem: `self-test failed: ${st.problem}`, answers: new Map(), skipped: [] };
+    const scrub = (text: string): string => text.split(zone.query).join(zone.name);
+    const st = await selfTest(this.d.resolver, zone.query, zone.codes);
+    if (!st.ok) return { zone, ok: false, problem: scrub(`self-test failed: ${st.problem}`), answers: new Map(), skipped: [] };
     const answers = new Map<string, DnsblAnswer>();
     const skipped: ZoneResult['skipped'] = [];
-    const got = await mapLimit(ips, CONCURRENCY, (ip) => queryDnsbl(this.d.resolver, ip, zone.name, zone.codes));
+    const got = await mapLimit(ips, CONCURRENCY, (ip) => queryDnsbl(this.d.resolver, ip, zone.query, zone.codes));
     let problem = '';
     ips.forEach((ip, i) => {
       const a = got[i]!;
       if (a.kind === 'refused') problem ||= `query for ${ip}: ${a.meaning} (${a.code})`;
-      else if (a.kind === 'unexpected') problem ||= `query for ${ip}: ${a.detail}`;
-      else if (a.kind === 'error') skipped.push({ ip, zone: zone.name, detail: a.detail });
+      else if (a.kind === 'unexpected') problem ||= scrub(`query for ${ip}: ${a.detail}`);
+      else if (a.kind === 'error') skipped.push({ ip, zone: zone.name, detail: scrub(a.detail) });
       else answers.set(ip, a);
     });
     if (problem) return { zone, ok: false, problem, answers: new Map(), skipped };

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createResolver } from '../dns/resolver.js';
 import { startDnsServer, type DnsTestServer } from '../../test/support/dns-server.js';
 import { knownCodes } from './known-zones.js';
-import { monitoredZones } from './monitor.js';
+import { monitoredZones, redactZone } from './monitor.js';
 import { interpretAddresses, queryDnsbl, queryName, selfTest } from './query.js';
 
 test('query names: reversed IPv4 octets, IPv6 nibbles (RFC 5782 §2.1, §2.4)', () => {
@@ -36,6 +36,10 @@ test('code meanings: Spamhaus ZEN from the built-in table, config codes override
   assert.equal(z!.name, 'zen.spamhaus.org');
   assert.equal(z!.codes['127.0.0.2'], 'our own words');
   assert.match(z!.codes['127.0.0.3'] ?? '', /CSS/);
+  // A DQS access key is part of the zone name: it is queried but never shown.
+  const [dqs] = monitoredZones([{ name: 'a1b2c3d4e5.zen.dq.spamhaus.net', removeFromRotation: true }]);
+  assert.deepEqual([dqs!.name, dqs!.query], ['<key>.zen.dq.spamhaus.net', 'a1b2c3d4e5.zen.dq.spamhaus.net']);
+  assert.equal(redactZone('zen.spamhaus.org'), 'zen.spamhaus.org');
   const u = interpretAddresses(['127.0.0.77'], {});
   assert.deepEqual(u, { kind: 'listed', codes: [{ code: '127.0.0.77', meaning: 'listed (code 127.0.0.77)' }] });
   assert.deepEqual(interpretAddresses([], zen), { kind: 'clear' });
