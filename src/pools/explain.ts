@@ -79,6 +79,7 @@ export function explainIp(src: ExplainSources, ip: string): IpExplanation {
   const okZones = monitor.filter((m): m is ZoneStatus => m.ok === true);
   if (okZones.length > 0 && listings.length === 0) why.push(`DNSBL: not listed on ${okZones.map((m) => m.zone).join(', ')} (checked ${t(Math.min(...okZones.map((m) => m.checkedAt)))})`);
   if (rotation === 'in' && why.length === 0) why.push('in rotation');
+  for (const p of entries.map((x) => x.pool)) why.push(`pool ${p}: ${src.pools.inRotation(p).length} of ${src.pools.ips(p).length} IPs in rotation`);
   return {
     ip, pools: entries.map((x) => x.pool), helo: first.helo, rotation, why,
     operator: first.operator, holds: first.holds, listings, blocked, warmup, monitor,

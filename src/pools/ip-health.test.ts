@@ -16,7 +16,6 @@ import { receiverReplies, startSink, type Sink } from '../../test/support/smtp-s
 import { startTestGateway, type TestGateway } from '../../test/support/gateway.js';
 import { formatExplanation } from './explain.js';
 
-const PORT = 10088;
 const IP1 = '127.0.88.10';
 const IP2 = '127.0.88.11';
 const HR = '127.0.88.20';
@@ -38,8 +37,9 @@ before(async () => {
       'acme.test': { MX: [{ exchange: 'mx.dest.test', priority: 10 }] },
     },
   });
-  dest = await startSink({ host: '127.0.88.30', port: PORT });
-  blocks = await startSink({ host: '127.0.88.31', port: PORT, behaviour: (ctx) => (ctx.phase === 'mail' && ctx.connection.remoteAddress === IP2 ? receiverReplies.microsoftBlocked : undefined) });
+  // One delivery port for every MX: the first sink picks a free one, the second (another address) takes the same.
+  dest = await startSink({ host: '127.0.88.30', port: 0 });
+  blocks = await startSink({ host: '127.0.88.31', port: dest.port, behaviour: (ctx) => (ctx.phase === 'mail' && ctx.connection.remoteAddress === IP2 ? receiverReplies.microsoftBlocked : undefined) });
   t = await startTestGateway({
     host: '127.0.88.1',
     clock,
@@ -49,7 +49,7 @@ before(async () => {
         default: { ips: [{ ip: IP1, helo: 'warm.gw.test', warmup: { schedule: [3] } }, { ip: IP2, helo: 'old.gw.test' }] },
         'high-risk': { ips: [{ ip: HR, helo: 'risky.gw.test' }] },
       },
-      delivery: { port: PORT, connectTimeout: '2s', commandTimeout: '5s', idleConnectionTime: 0 },
+      delivery: { port: dest.port, connectTimeout: '2s', commandTimeout: '5s', idleConnectionTime: 0 },
     },
   });
   t.gw.events.on((e) => events.push(e));
