@@ -48,6 +48,10 @@ import type { ReputationSignals } from './reputation/signals.js';
 import { wireReputation } from './reputation/wiring.js';
 import { startFeedback, type FeedbackHandle } from './feedback/gateway-part.js';
 import { openOperations, type Operations } from './admin/wiring.js';
+import { openIpHealth, type IpHealth } from './pools/ip-health.js';
+import { blockedReplyObserver } from './pools/blocked-observer.js';
+import { createDnsblMonitor } from './dnsbl/wiring.js';
+import type { DnsblMonitor } from './dnsbl/monitor.js';
 
 function scannerOptions(config: Config): ScannerOptions & { threads: number } {
   const s = config.scan;
@@ -90,6 +94,10 @@ export interface Gateway {
   readonly feedback: FeedbackHandle;
   /** Event store, webhooks, metrics, operator tokens, queue search (admin/wiring.ts). */
   readonly ops: Operations;
+  /** Own-IP health: incidents, warm-up, DNSBL zone health, and explain(ip) (pools/ip-health.ts). */
+  readonly ipHealth: IpHealth;
+  /** The DNSBL monitor; absent when no dnsbl.zones are configured. */
+  readonly dnsbl: DnsblMonitor | undefined;
   /** Bound addresses, in config order (useful when a config port is 0). */
   readonly smtpAddresses: AddressInfo[];
   readonly httpAddress: AddressInfo;
@@ -170,12 +178,22 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
     // Standing first (a suspended tenant hears why), then suppression, then the sending limits (which count what passes).
     admission: [rep.admission, ...feedback.admission, limits],
   });
+  const ipHealth = openIpHealth(state, config, clock, pools);
+  const observeBlocked = blockedReplyObserver(ipHealth.incidents, events, log);
   const observeDelivery = (a: AttemptObservation): void => {
     rep.observeDelivery(a);
     feedback.observe(a);
+    observeBlocked(a);
     ops.attempted(a);
   };
-  const engine = new DeliveryEngine({ ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log, observe: observeDelivery }), holdTenant: rep.holdTenant });
+  const engine = new DeliveryEngine({
+    ...buildDeliveryDeps({ config, spool, pools, cleanup, clock, log, observe: observeDelivery }),
+    holdTenant: rep.holdTenant,
+    warmup: ipHealth.warmup,
+  });
+  const dnsbl = createDnsblMonitor({ config, health: ipHealth, events, clock, log });
+  undo.push(() => dnsbl?.stop());
+  undo.push(() => ipHealth.warmup.stop());
   const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
   if (scanner) undo.push(() => scanner.close());
   const policy = buildPolicyStage({ config, state, spool, cleanup, clock, log, events, ...(scanner ? { scanner } : {}) });
@@ -229,10 +247,12 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
 
   await feedback.listen();
   processor.start();
+  ipHealth.warmup.start();
   engine.start();
   policy.sweeper.start();
   rep.start(cleanup);
   ops.start();
+  dnsbl?.start();
   log.info(
     { smtp: smtpAddresses.map((a) => `${a.address}:${a.port}`), http: `${httpAddress.address}:${httpAddress.port}`, dataDir: config.dataDir, selfSignedTls: tls.selfSigned },
     'outpost gateway started',
@@ -251,6 +271,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       await scanner?.close();
       await signer?.close();
       await engine.stop(config.delivery.shutdownGrace);
+      await dnsbl?.stop();
+      ipHealth.warmup.stop();
       await Promise.race([Promise.all(closeSmtp), new Promise((r) => setTimeout(r, config.delivery.shutdownGrace).unref())]);
       http.closeAllConnections();
       await closeFeedback;
@@ -262,5 +284,5 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       log.info('outpost gateway stopped');
     })());
 
-  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, feedback, ops, smtpAddresses, httpAddress, stop };
+  return { config, spool, tenants, pools, dkimKeys, cleanup, engine, events, reputation, policy, limits, feedback, ops, ipHealth, dnsbl, smtpAddresses, httpAddress, stop };
 }

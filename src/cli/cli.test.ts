@@ -65,9 +65,10 @@ test('an unknown or wrong config key stops with one line naming it, no stack tra
 
 test('pool status / disable / enable and queue counts', () => {
   const { run } = setup();
-  assert.match(run('pool', 'status').out, /default\s+127\.0\.0\.1\s+localhost\s+in/);
+  assert.match(run('pool', 'status').out, /127\.0\.0\.1\s+default\s+localhost\s+in/);
   assert.match(run('pool', 'disable', '127.0.0.1', '--reason', 'listed on a DNSBL').out, /out of rotation/);
-  assert.match(run('pool', 'status').out, /127\.0\.0\.1\s+localhost\s+OUT\s+\S+\s+listed on a DNSBL/);
+  assert.match(run('pool', 'list').out, /127\.0\.0\.1\s+default\s+localhost\s+OUT\s+out of rotation: listed on a DNSBL \(operator, since /);
+  assert.match(run('pool', 'show', '127.0.0.1').out, /rotation: OUT\n  - out of rotation: listed on a DNSBL/);
   assert.match(run('pool', 'disable', '10.9.9.9').err, /not an IP of any configured pool/);
   assert.match(run('pool', 'enable', '127.0.0.1').out, /back in rotation/);
   assert.match(run('queue').out, /messages:\s+none/);

@@ -42,7 +42,8 @@ export const USAGE = `usage: outpost <command> [options]
   queue                                      counts per state, destination and pool
   queue retry ID | queue delete ID           retry a queued message now, or delete it from the queue
   queue list [--tenant T] [--rcpt A] [--state S] [--destination D] [--limit N]   search messages, newest first
-  pool status | pool disable IP [--reason R] | pool enable IP
+  pool list | pool show IP                   each pool IP: in or out of rotation and why (DNSBL, warm-up, blocks)
+  pool disable IP [--reason R] | pool enable IP
   dkim generate DOMAIN [--selector S] [--algo rsa2048|ed25519]   new DKIM key; prints the TXT record to publish
   dkim list | dkim check DOMAIN              stored keys; whether DOMAIN's published record matches its key
   dkim rotate DOMAIN [--selector S] [--algo A] [--grace 7d]   pending key on a new selector; active once its record is seen

@@ -51,10 +51,24 @@ const http = z.strictObject({
   maxBodyBytes: z.number().int().positive().default(30 * 1024 * 1024),
 });
 
+/** IP warm-up (src/pools/warmup.ts): messages per UTC day, rising until the schedule ends. */
+const warmup = z
+  .strictObject({
+    /** Messages on day 1; day d allows start × growth^(d-1), for `days` days. */
+    start: z.number().int().positive().optional(),
+    growth: z.number().min(1).max(10).default(1.25),
+    days: z.number().int().min(1).max(366).default(30),
+    /** Explicit daily limits, day 1 first (instead of start/growth/days). */
+    schedule: z.array(z.number().int().nonnegative()).min(1).max(366).optional(),
+    /** First day of the schedule (UTC, YYYY-MM-DD); default: the first day the gateway runs with it. */
+    since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').optional(),
+  })
+  .refine((w) => (w.start === undefined) !== (w.schedule === undefined), 'warmup needs either start (messages on day 1) or schedule (a list of daily limits), not both');
 const poolIp = z.strictObject({
   ip: ipAddress,
   /** The EHLO name: a host name (it should match the IP's PTR record). */
   helo: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'expected a host name (letters, digits, dots and hyphens)'),
+  warmup: warmup.optional(),
 });
 const pool = z.strictObject({
   ips: z.array(poolIp).min(1),
@@ -314,6 +328,24 @@ export const configSchema = z.strictObject({
       requireToken: z.boolean().default(false),
       /** How often queue depth/age and the webhook backlog are sampled. */
       sampleInterval: duration.prefault('15s'),
+    })
+    .prefault({}),
+  /** Own-IP health: blocklist (DNSBL) checks of every pool IP (src/dnsbl/). */
+  dnsbl: z
+    .strictObject({
+      /** Time between checks of every pool IP against every zone. */
+      interval: duration.prefault('15m'),
+      zones: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^(?!-)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+\.?$/, 'expected a DNS zone name such as zen.spamhaus.org'),
+            /** Meanings of listing codes (127.0.0.x → text), over the built-in ones for known zones. */
+            codes: z.record(z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'expected a 127.x.y.z return code'), z.string().min(1)).optional(),
+            /** Take a listed IP out of rotation (never a pool's last one); false: alert only. */
+            removeFromRotation: z.boolean().default(true),
+          }),
+        )
+        .default([]),
     })
     .prefault({}),
 });

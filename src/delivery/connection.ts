@@ -27,7 +27,7 @@ export interface ConnectionContext {
   readonly queue: DestinationQueue;
   readonly ip: PoolIp;
   readonly perConnection: number;
-  /** False once the operator (or the DNSBL monitor) took this IP out of rotation. */
+  /** False once the operator (or the DNSBL monitor) took this IP out of rotation, or its warm-up quota is used. */
   ipInRotation(): boolean;
   /** How long a connection waits for more work before QUIT. */
   readonly idleMs: number;
@@ -125,6 +125,7 @@ async function deliverOne(c: ConnectionContext, session: SmtpSession, job: Deliv
     deps.log.warn({ messageId: job.messageId, jobId: job.jobId }, 'delivery: message body gone; job skipped');
     return { done: Promise.resolve() };
   }
+  deps.warmup?.sent(c.ip.ip);
   const res = await session.send({
     mailFrom: routing.wireMailFrom,
     rcptTo: job.recipients.map((r) => r.rcpt),

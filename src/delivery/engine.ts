@@ -18,6 +18,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { PoolIp, PoolRegistry } from '../pools/registry.js';
+import type { WarmupGate } from '../pools/warmup.js';
 import type { SmtpReply } from '../core/smtp-reply.js';
 import type { DeliveryJob, RecipientOutcome, Spool } from '../spool/spool.js';
 import type { ReplyClassifier, ReplyVerdict } from './attempt.js';
@@ -64,6 +65,8 @@ export interface DeliveryDeps {
    * not lost; sent once this returns false again).
    */
   readonly holdTenant?: (tenantId: string) => boolean;
+  /** Daily warm-up quotas of pool IPs (pools/warmup.ts): an IP out of quota is skipped like a busy one. */
+  readonly warmup?: WarmupGate;
 }
 
 /** One recorded delivery attempt, as observers see it. */
@@ -178,8 +181,15 @@ export class DeliveryEngine {
   private pickIp(q: DestinationQueue): { kind: 'ip'; ip: PoolIp } | { kind: 'busy' } | { kind: 'none'; retryIn: number; why: string } {
     if (!this.d.pools.has(q.pool)) return { kind: 'none', retryIn: 300_000, why: `no pool named ${q.pool}` };
     const limits = this.d.pools.settings(q.pool);
-    const ips = this.d.pools.inRotation(q.pool);
-    if (ips.length === 0) return { kind: 'none', retryIn: 60_000, why: `pool ${q.pool} has no IP in rotation` };
+    const rotating = this.d.pools.inRotation(q.pool);
+    if (rotating.length === 0) return { kind: 'none', retryIn: 60_000, why: `pool ${q.pool} has no IP in rotation` };
+    // Warm-up: skip IPs whose quota left is already taken by their open connections (one message each in flight).
+    const w = this.d.warmup;
+    const ips = w ? rotating.filter((ip) => w.remaining(ip.ip) > (this.ipConns.get(ip.ip) ?? 0)) : rotating;
+    if (ips.length === 0) {
+      if (rotating.some((ip) => w!.remaining(ip.ip) > 0)) return { kind: 'busy' };
+      return { kind: 'none', retryIn: w!.resetsIn(), why: `every IP in rotation of pool ${q.pool} has used its warm-up quota for today` };
+    }
     let best: PoolIp | undefined;
     let bestLoad = Infinity;
     let minPause = Infinity;
@@ -230,7 +240,7 @@ export class DeliveryEngine {
       ip,
       perConnection: this.d.pools.settings(q.pool).messagesPerConnection,
       idleMs: this.d.settings.idleConnectionTime,
-      ipInRotation: () => this.d.pools.inRotation(q.pool).some((x) => x.ip === ip.ip),
+      ipInRotation: () => this.d.pools.inRotation(q.pool).some((x) => x.ip === ip.ip) && (this.d.warmup?.remaining(ip.ip) ?? 1) > 0,
       take: () => {
         for (;;) {
           if (this.stopped) return undefined;
