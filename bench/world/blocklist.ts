@@ -4,7 +4,7 @@
  * `<reversed IPv4>.<zone>` with A 127.0.0.2 and a TXT reason, TTL 1 s, and
  * expires `listFor` after the last report (a new report extends it). The
  * listing history (who listed which IP from when to when) is kept for the
- * report. Lookups go over real DNS (node's resolver pointed at the server),
+ * report. The RFC 5782 test point (127.0.0.2) is always listed. Lookups go over real DNS (node's resolver pointed at the server),
  * with a short cache per IP as a receiver's local resolver would keep.
  *
  * Limits: IPv4 only; one return code (127.0.0.2).
@@ -38,7 +38,10 @@ export class Blocklist {
     private readonly listFor: number,
     /** ms since the run's start. */
     private readonly now: () => number,
-  ) {}
+  ) {
+    // RFC 5782 §5: every DNSBL lists the test point 127.0.0.2 (monitors check it, as the gateway's does).
+    dns.set(reverseName('127.0.0.2', zone), { A: ['127.0.0.2'], TXT: ['RFC 5782 test point'] });
+  }
 
   /** Lists (or keeps listed for another `listFor`) an IP; returns true when it was not listed before. */
   report(ip: string, by: string, reason: string): boolean {
