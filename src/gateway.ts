@@ -46,6 +46,7 @@ import { createSignerPool } from './sign/pool.js';
 import { EventBus } from './events/bus.js';
 import type { ReputationSignals } from './reputation/signals.js';
 import { wireReputation } from './reputation/wiring.js';
+import { reputationReport } from './reputation/report.js';
 import { startFeedback, type FeedbackHandle } from './feedback/gateway-part.js';
 import { openOperations, type Operations } from './admin/wiring.js';
 import { openIpHealth, type IpHealth } from './pools/ip-health.js';
@@ -235,6 +236,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
     buildRouter(
       ops.api({
         spool, pools, kickDelivery: () => engine.kick(),
+        reputationReport: (t) => reputationReport({ db: state, config, clock, ...(rep.engine ? { engine: rep.engine } : {}) }, t),
         submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients },
         dkim: { keys: dkimKeys, tenants, platformDomain: config.platform.domain, now: () => clock.now() },
       }),

@@ -248,3 +248,23 @@ describe('metrics', () => {
     assert.ok(!/tenant=/.test(text), 'no tenant label');
   });
 });
+
+describe('reputation', () => {
+  test('a tenant sees its own standing and transitions with evidence; the operator sees any tenant; the CLI agrees', async () => {
+    const own = await t.call('GET', '/v1/reputation', { key: t.tenant.apiKey });
+    assert.equal(own.status, 200);
+    assert.equal(own.body.tenantId, 'acme');
+    assert.equal(own.body.standing, 'normal');
+    assert.ok(Array.isArray(own.body.history) && Array.isArray(own.body.rules) && own.body.rules.length > 0);
+    const suspended = await cli(['tenant', 'suspend', 'globex', '--reason', 'phishing kit found']);
+    assert.equal(suspended.code, 0, suspended.err.join('\n'));
+    const admin = await t.call('GET', '/v1/admin/tenants/globex/reputation');
+    assert.equal(admin.status, 200);
+    assert.equal(admin.body.history[0].to, 'suspended');
+    assert.equal(admin.body.history[0].reason, 'phishing kit found');
+    const viaCli = await cli(['tenant', 'reputation', 'globex', '--json']);
+    assert.equal(JSON.parse(viaCli.out.join('')).history[0].reason, 'phishing kit found');
+    assert.equal((await t.call('GET', '/v1/admin/tenants/nobody/reputation')).status, 404);
+    assert.equal((await t.call('GET', '/v1/admin/tenants/globex/reputation', { key: t.tenant.apiKey })).status, 403);
+  });
+});

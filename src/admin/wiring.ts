@@ -55,7 +55,7 @@ export interface Operations {
   timed(d: Decider): Decider;
   /** HTTP server hook: one finished request. */
   onHttp(route: string | undefined, status: number): void;
-  api(o: Pick<ApiServices, 'spool' | 'submit' | 'pools' | 'dkim' | 'kickDelivery'>): ApiServices;
+  api(o: Pick<ApiServices, 'spool' | 'submit' | 'pools' | 'dkim' | 'kickDelivery' | 'reputationReport'>): ApiServices;
   start(): void;
   /** Stops the dispatcher (waiting up to graceMs), flushes and closes the event store and the queue connection. */
   stop(graceMs: number): Promise<void>;

@@ -11,10 +11,10 @@
  */
 import { systemClock } from '../core/clock.js';
 import type { Config } from '../config/schema.js';
-import { ReputationEngine, type ReputationReport } from '../reputation/engine.js';
+import type { ReputationReport } from '../reputation/engine.js';
+import { reputationReport } from '../reputation/report.js';
 import { C } from '../reputation/figures.js';
 import { LEVEL_NAMES } from '../reputation/names.js';
-import { settingsFromConfig } from '../reputation/settings.js';
 import { ReputationStore } from '../reputation/store.js';
 import { formatDuration } from '../config/duration.js';
 import { CliError, iso, table, withState, type Io } from './io.js';
@@ -70,8 +70,7 @@ export async function reputationCommand(sub: 'reputation' | 'reinstate' | 'suspe
     const store = new ReputationStore(db);
     const now = systemClock.now();
     if (sub === 'reputation') {
-      const settings = settingsFromConfig(config.reputation);
-      const report = new ReputationEngine({ settings, store, clock: systemClock }).report(id, now);
+      const report = reputationReport({ db, config, clock: systemClock }, id);
       if (o.json) io.out(JSON.stringify(report));
       else printReport(report, io);
       return 0;

@@ -15,6 +15,7 @@ import type { Spool } from '../../spool/spool.js';
 import type { TenantStore } from '../../tenants/store.js';
 import type { WebhookStore } from '../../webhooks/store.js';
 import type { SubmitDeps } from './submit.js';
+import type { ReputationReport } from '../../reputation/engine.js';
 
 export interface ApiServices {
   readonly config: Config;
@@ -29,6 +30,8 @@ export interface ApiServices {
   readonly webhooks: WebhookStore;
   readonly operators: OperatorTokens;
   readonly metrics?: GatewayMetrics;
+  /** A tenant's reputation report (reputation/report.ts); absent: the endpoints answer 404. */
+  readonly reputationReport?: (tenantId: string) => ReputationReport;
   /** Wakes the delivery engine (after "retry now"). */
   readonly kickDelivery?: () => void;
 }

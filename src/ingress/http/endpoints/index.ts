@@ -13,6 +13,7 @@ import webhooks from './webhooks.js';
 import adminTenants from './admin-tenants.js';
 import adminPlatform from './admin-platform.js';
 import adminQueue from './admin-queue.js';
+import reputation from './reputation.js';
 
 export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...system,
@@ -23,4 +24,5 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...adminTenants,
   ...adminPlatform,
   ...adminQueue,
+  ...reputation,
 ];
