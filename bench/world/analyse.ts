@@ -62,6 +62,8 @@ export interface RunResult {
     readonly refusedAtSubmission: number;
     readonly neverArrived: number;
     readonly staleSent: number;
+    /** Honest messages to a recipient after that recipient complained (not counted in `sent`). */
+    readonly afterComplaint: number;
     readonly buckets: Bucket[];
   };
   readonly newsletters: { readonly seen: number; readonly viaHighRisk: number };
@@ -138,7 +140,15 @@ export function analyseRun(dir: string, bucketMs: number): RunResult {
 
   // Honest delivery.
   const honestLabels = labels.filter((l) => honestKind(l.kind));
-  const sentL = honestLabels.filter((l) => l.valid);
+  // Recipients who complained (the providers' own ARF reports, by the complained message's label): honest mail
+  // to them after their complaint is not counted as sent — not mailing a complainer again is the intended result.
+  const complainedAt = new Map<string, number>();
+  for (const e of outbox) {
+    const rcpt = e.kind === 'arf' && e.ok && e.mid ? byMid.get(e.mid)?.rcpt : undefined;
+    if (rcpt !== undefined && !(complainedAt.get(rcpt)! <= e.t)) complainedAt.set(rcpt, e.t);
+  }
+  const afterComplaint = honestLabels.filter((l) => l.valid && (complainedAt.get(l.rcpt) ?? Infinity) < l.at);
+  const sentL = honestLabels.filter((l) => l.valid && !((complainedAt.get(l.rcpt) ?? Infinity) < l.at));
   const buckets: Bucket[] = [];
   const lastAt = labels.reduce((m, l) => Math.max(m, l.at), 0);
   for (let t = 0; t <= lastAt; t += bucketMs) buckets.push({ from: t, sent: 0, delivered: 0 });
@@ -241,7 +251,7 @@ export function analyseRun(dir: string, bucketMs: number): RunResult {
     meta,
     honest: {
       tenants: honestIds.size, sent: sentL.length, delivered, rate: sentL.length ? delivered / sentL.length : 0, everDeferred, everRejectedListed: everRejected,
-      deliveredFromListed: fromListed, refusedAtSubmission: refused, neverArrived: never, staleSent: honestLabels.length - sentL.length, buckets,
+      deliveredFromListed: fromListed, refusedAtSubmission: refused, neverArrived: never, staleSent: honestLabels.filter((l) => !l.valid).length, afterComplaint: afterComplaint.length, buckets,
     },
     newsletters: { seen: nlSeen, viaHighRisk: nlHr },
     listings: { defaultTotal: meta.pools.default.length, perIp: [...perIp.values()].sort((a, b) => a.ip.localeCompare(b.ip)) },

@@ -69,6 +69,7 @@ export function reportMarkdown(o: { runs: readonly RunResult[]; scenarioFile: st
   L.push(row('not accepted by the gateway at submission', runs.map((r) => String(r.honest.refusedAtSubmission))));
   L.push(row('accepted by the gateway, never reached a provider', runs.map((r) => String(r.honest.neverArrived))));
   L.push(row('stale newsletter addresses (not counted above)', runs.map((r) => String(r.honest.staleSent))));
+  L.push(row('messages to a recipient after that recipient complained (not counted above)', runs.map((r) => String(r.honest.afterComplaint))));
   L.push('', `![honest delivery rate over time](${o.chartFile})`, '');
 
   L.push('## Shared IPs', '', head);
