@@ -27,6 +27,7 @@ import { readJsonl } from './world-log.js';
 
 const CONTAINED = new Set(['throttled', 'high-risk-only', 'suspended']);
 const POLICY_REPLY = /^(4\d\d|5\d\d)[ -]?[45]\.7\.\d+|^535/;
+const SUPPRESSED_REPLY = /suppression list/i;
 
 export interface Bucket {
   readonly from: number;
@@ -76,6 +77,8 @@ export interface RunResult {
   readonly honestHarm: {
     readonly throttled: string[];
     readonly refused: string[];
+    /** Honest tenants with a submission refused because its recipient was on their suppression list. */
+    readonly suppressedRecipients: string[];
     readonly stateChanged: Array<{ tenant: string; to: string }>;
     readonly quarantined: Array<{ tenant: string; messages: number }>;
     readonly routedHighRisk: Array<{ tenant: string; messages: number }>;
@@ -235,10 +238,13 @@ export function analyseRun(dir: string, bucketMs: number): RunResult {
 
   // Harm to honest tenants.
   const honestIds = new Set(meta.tenants.filter((t) => honestKind(t.kind)).map((t) => t.id));
-  const throttled = new Set<string>(), refusedT = new Set<string>();
+  // A refusal because of one recipient (on the tenant's suppression list after a hard bounce or a complaint) is not a
+  // restriction of the tenant: it is counted apart.
+  const throttled = new Set<string>(), refusedT = new Set<string>(), suppressedT = new Set<string>();
   for (const e of subs) {
     if (!honestIds.has(e.tenant) || e.result === 'accepted' || !POLICY_REPLY.test(e.reply)) continue;
-    (e.code >= 500 ? refusedT : throttled).add(e.tenant);
+    if (SUPPRESSED_REPLY.test(e.reply)) suppressedT.add(e.tenant);
+    else (e.code >= 500 ? refusedT : throttled).add(e.tenant);
   }
   const stateChanged: Array<{ tenant: string; to: string }> = [];
   for (const e of events) if (e.type === 'tenant-state-changed' && e.tenantId && honestIds.has(e.tenantId) && stateOf(e) !== 'normal') stateChanged.push({ tenant: e.tenantId, to: stateOf(e) });
@@ -258,7 +264,7 @@ export function analyseRun(dir: string, bucketMs: number): RunResult {
     spam: { planned: spamPlanned, acceptedDefault, acceptedHighRisk: acceptedHr, deferredOrRejected: spamBlocked },
     bad,
     honestHarm: {
-      throttled: [...throttled].sort(), refused: [...refusedT].sort(), stateChanged, quarantined,
+      throttled: [...throttled].sort(), refused: [...refusedT].sort(), suppressedRecipients: [...suppressedT].sort(), stateChanged, quarantined,
       routedHighRisk: [...hr.entries()].map(([tenant, messages]) => ({ tenant, messages })).sort((a, b) => a.tenant.localeCompare(b.tenant)),
     },
     feedback: { arf: outbox.filter((e) => e.kind === 'arf').length, dsn: outbox.filter((e) => e.kind === 'dsn').length, sentOk: outbox.filter((e) => e.ok).length, gatewayBounces: inbox.filter((e) => poolOf(String(e['ip'] ?? '').replace(/^::ffff:/, '')) !== 'other').length, providerDsnsToTenants: inbox.filter((e) => poolOf(String(e['ip'] ?? '').replace(/^::ffff:/, '')) === 'other').length },

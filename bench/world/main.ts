@@ -43,17 +43,19 @@ async function main(): Promise<number> {
     return 2;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const out = resolve(arg('out') ?? join(ROOT, 'bench/results', `world-${scenario.name}-${stamp}`));
+  // --reanalyse DIR: read the logs of an earlier run again and rewrite its report (no gateway, no sending).
+  const again = arg('reanalyse');
+  const out = resolve(again ?? arg('out') ?? join(ROOT, 'bench/results', `world-${scenario.name}-${stamp}`));
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
-  const corpus = loadWorldCorpus(scenario.submission.maxMessageBytes);
+  const corpus = again ? undefined : loadWorldCorpus(scenario.submission.maxMessageBytes);
   const plan = makePlan(scenario);
   const count = (k: string): number => plan.tenants.filter((t) => t.kind === k).length;
   console.log(`world ${scenario.name}: seed ${scenario.seed}, ${plan.tenants.length} tenants (${count('transactional')} transactional, ${count('newsletter')} newsletters, ${count('compromised')} compromised, ${count('spammer')} spammers), ${plan.submissions.length} messages, ${scenario.receivers.length} providers`);
   const results: RunResult[] = [];
   for (const run of runs) {
     console.log(`run ${run.name}: ${run.label ?? ''}`);
-    await runWorld({ scenario, run, plan, corpus, dir: join(out, run.name), progress: (l) => console.log(l) });
+    if (corpus) await runWorld({ scenario, run, plan, corpus, dir: join(out, run.name), progress: (l) => console.log(l) });
     const r = analyseRun(join(out, run.name), scenario.bucket);
     results.push(r);
     console.log(`  ${run.name}: honest delivered ${r.honest.delivered}/${r.honest.sent} (${((100 * r.honest.delivered) / Math.max(1, r.honest.sent)).toFixed(2)} %), default IPs listed ${r.listings.perIp.filter((p) => p.pool === 'default').length}/${r.listings.defaultTotal}, spam via default ${r.spam.acceptedDefault}, via high-risk ${r.spam.acceptedHighRisk}`);

@@ -106,6 +106,7 @@ export function reportMarkdown(o: { runs: readonly RunResult[]; scenarioFile: st
   L.push('## Honest tenants wrongly restricted', '', head);
   L.push(row('throttled at submission (4.7.x), tenants', runs.map((r) => `${r.honestHarm.throttled.length}${r.honestHarm.throttled.length ? ` (${r.honestHarm.throttled.join(', ')})` : ''}`)));
   L.push(row('refused at submission (5.7.x / 535), tenants', runs.map((r) => `${r.honestHarm.refused.length}${r.honestHarm.refused.length ? ` (${r.honestHarm.refused.join(', ')})` : ''}`)));
+  L.push(row('a recipient refused as suppressed (it bounced or complained before), tenants — not a restriction', runs.map((r) => `${r.honestHarm.suppressedRecipients.length}${r.honestHarm.suppressedRecipients.length ? ` (${r.honestHarm.suppressedRecipients.join(', ')})` : ''}`)));
   L.push(row('state changed by the gateway (not normal)', runs.map((r) => `${r.honestHarm.stateChanged.length}${r.honestHarm.stateChanged.length ? ` (${r.honestHarm.stateChanged.map((x) => `${x.tenant}→${x.to}`).join(', ')})` : ''}`)));
   L.push(row('quarantined messages (gateway view)', runs.map((r) => String(r.honestHarm.quarantined.reduce((s, x) => s + x.messages, 0)))));
   L.push(row('tenants with mail seen from high-risk IPs', runs.map((r) => `${r.honestHarm.routedHighRisk.length} (${r.honestHarm.routedHighRisk.reduce((s, x) => s + x.messages, 0)} msgs)`)));
