@@ -8,7 +8,10 @@
  * lower-cased (receivers treat local parts case-insensitively in practice,
  * and a suppression that misses on case is worse than one that over-matches);
  * adding an existing entry keeps the first date and reason. Lookups are one
- * indexed SELECT per recipient (the submission path calls them per message).
+ * indexed SELECT per recipient (the submission path calls them per message),
+ * skipped for a tenant known to have an empty list: that fact is cached for
+ * EMPTY_TTL_MS, and forgotten at once when this process adds an entry, so an
+ * entry added by another process (the CLI) applies within that time.
  * Limits: no expiry (an operator removes entries); no platform-wide list.
  */
 import type { Clock } from '../core/clock.js';
@@ -56,9 +59,14 @@ export function normalizeRcpt(rcpt: string): string {
   return rcpt.trim().replace(/^<(.*)>$/, '$1').toLowerCase();
 }
 
+/** How long "this tenant has no suppressions" is believed without asking the database again. */
+const EMPTY_TTL_MS = 5_000;
+
 export class SuppressionStore {
   private readonly getStmt;
   private readonly addStmt;
+  private readonly anyStmt;
+  private readonly emptyUntil = new Map<TenantId, number>();
 
   constructor(
     private readonly db: Db,
@@ -66,6 +74,7 @@ export class SuppressionStore {
   ) {
     migrate(db, 'suppression', MIGRATIONS);
     this.getStmt = db.prepare('SELECT * FROM suppressions WHERE tenant_id = ? AND rcpt = ?');
+    this.anyStmt = db.prepare('SELECT 1 FROM suppressions WHERE tenant_id = ? LIMIT 1');
     this.addStmt = db.prepare(
       'INSERT INTO suppressions (tenant_id, rcpt, reason, source, message_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(tenant_id, rcpt) DO NOTHING',
     );
@@ -75,6 +84,7 @@ export class SuppressionStore {
   add(e: { tenantId: TenantId; rcpt: string; reason: string; source: string; messageId?: string; detail?: string; at?: number }): boolean {
     const rcpt = normalizeRcpt(e.rcpt);
     if (!rcpt.includes('@')) throw new Error(`not an address: "${e.rcpt}"`);
+    this.emptyUntil.delete(e.tenantId);
     const r = this.addStmt.run(e.tenantId, rcpt, e.reason, e.source, e.messageId ?? null, e.detail?.slice(0, 500) ?? null, e.at ?? this.clock.now());
     return r.changes > 0;
   }
@@ -84,8 +94,18 @@ export class SuppressionStore {
   }
 
   get(tenantId: TenantId, rcpt: string): Suppression | null {
+    if (this.knownEmpty(tenantId)) return null;
     const row = this.getStmt.get(tenantId, normalizeRcpt(rcpt)) as Row | undefined;
     return row ? toSuppression(row) : null;
+  }
+
+  private knownEmpty(tenantId: TenantId): boolean {
+    const now = this.clock.now();
+    if ((this.emptyUntil.get(tenantId) ?? 0) > now) return true;
+    if (this.anyStmt.get(tenantId) !== undefined) return false;
+    if (this.emptyUntil.size > 100_000) this.emptyUntil.clear();
+    this.emptyUntil.set(tenantId, now + EMPTY_TTL_MS);
+    return true;
   }
 
   list(tenantId: TenantId): Suppression[] {
