@@ -6,7 +6,8 @@
  * Messages come two ways: handed over by cleanup right after their durable
  * write (offer(), with their bytes: no claim, no read), or claimed from the
  * spool (after a restart). Runs when kicked and on a slow timer as a safety
- * net. Bounded: at most `batch` messages in flight at once. A decider error
+ * net. Bounded: at most `batch` messages, and about BATCH_BYTES of them, in
+ * flight at once. A decider error
  * leaves the message to be retried after a crash-recovery or restart — it is
  * logged and the message gets a processing-error event, never lost.
  */
@@ -16,6 +17,20 @@ import type { IncomingMessage, RouteDecision, Spool } from '../spool/spool.js';
 
 /** Bytes of offered bodies held in memory at most. */
 const OFFER_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes of messages in the scan/sign stages at once. Each worker stage gets its
+ * own copy of every message it handles, so with 100 KB messages a full batch of
+ * 256 would hold ~75 MB in flight; 4 MiB keeps both cores busy without that.
+ */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** How many items from `from` on fit in maxCount and maxBytes (at least one when any is left). */
+function countWithin<T>(items: readonly T[], from: number, size: (x: T) => number, maxCount: number, maxBytes: number): number {
+  let n = 0;
+  let bytes = 0;
+  while (from + n < items.length && n < maxCount && (n === 0 || bytes + size(items[from + n]!) <= maxBytes)) bytes += size(items[from + n++]!);
+  return n;
+}
 
 export type Decider = (msg: IncomingMessage, body: Buffer) => Promise<RouteDecision>;
 
@@ -84,13 +99,17 @@ export class Processor {
     for (;;) {
       if (this.stopped) return;
       if (this.offered.length > 0) {
-        const take = this.offered.splice(0, batch);
+        const take = this.offered.splice(0, countWithin(this.offered, 0, (x) => x.msg.size, batch, BATCH_BYTES));
         for (const x of take) if (x.body) this.offeredBytes -= x.body.length;
         await Promise.all(take.map((x) => this.one(x.msg, x.body)));
       } else {
         const msgs = await this.o.spool.claimIncoming(batch);
         if (msgs.length === 0) return;
-        await Promise.all(msgs.map((m) => this.one(m)));
+        for (let i = 0; i < msgs.length; ) {
+          const n = countWithin(msgs, i, (m) => m.size, batch, BATCH_BYTES);
+          await Promise.all(msgs.slice(i, i + n).map((m) => this.one(m)));
+          i += n;
+        }
       }
       this.o.onRouted?.();
     }

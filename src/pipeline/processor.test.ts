@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock } from '../core/clock.js';
+import { createLogger } from '../log/logger.js';
+import { SqliteSpool } from '../spool/sqlite/sqlite-spool.js';
+import { Processor, type Decider } from './processor.js';
+
+test('large messages are processed a few MiB at a time, small ones in full batches; every one is routed', async () => {
+  const spool = new SqliteSpool(join(mkdtempSync(join(tmpdir(), 'outpost-proc-')), 'spool.db'));
+  const clock = new FakeClock(Date.UTC(2026, 10, 28));
+  let inFlight = 0;
+  let peakBytes = 0;
+  let bytes = 0;
+  let peakCount = 0;
+  const decide: Decider = async (m) => {
+    inFlight++;
+    bytes += m.size;
+    peakCount = Math.max(peakCount, inFlight);
+    peakBytes = Math.max(peakBytes, bytes);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight--;
+    bytes -= m.size;
+    return { route: { kind: 'deliver', pool: 'default', why: 'test' } };
+  };
+  const p = new Processor({ spool, decide, clock, log: createLogger('silent') });
+  /** Stores n messages (claimed, as cleanup does), then offers them all in one go. */
+  const offer = async (from: number, n: number, size: number): Promise<void> => {
+    const all = [];
+    for (let i = from; i < from + n; i++) {
+      const raw = Buffer.alloc(size, 'a');
+      const msg = { id: `m${String(i).padStart(18, '0')}`, tenantId: 'acme', source: 'smtp' as const, envelope: { mailFrom: 'a@acme.test', rcptTo: ['b@x.test'] }, receivedAt: clock.now(), size };
+      await spool.enqueue({ ...msg, clientIp: '127.0.0.1', raw, summary: {}, claimed: true });
+      all.push({ msg, raw });
+    }
+    for (const x of all) p.offer(x.msg, x.raw);
+  };
+  await offer(0, 20, 1024 * 1024);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(peakBytes <= 4 * 1024 * 1024, `peak ${peakBytes} bytes in flight`);
+  assert.ok(peakCount >= 2, 'still several at once');
+  peakCount = 0;
+  await offer(100, 300, 2000);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(peakCount, 256, 'small messages: a full batch at once');
+  await p.stop();
+  const counts = await spool.counts();
+  assert.equal(counts.messages['active'], 320, JSON.stringify(counts.messages));
+  await spool.close();
+});
