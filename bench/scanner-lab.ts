@@ -6,7 +6,7 @@
  */
 import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
 import { TRAIN_MAX_TEXT, TRAIN_MAX_URLS } from '../src/scan/dataset.js';
-import { recallAtFpr } from '../src/scan/evaluate.js';
+import { recallAtFpr, stratifiedFolds } from '../src/scan/evaluate.js';
 import type { Scored } from '../src/scan/evaluate.js';
 import { createFeatureExtractor } from '../src/scan/features.js';
 import { parseMessage } from '../src/scan/mime/parse.js';
@@ -60,16 +60,7 @@ for (const m of corpus) {
   guarded.push(useGuard && isShortPlainMessage(view));
 }
 const ext = (performance.now() - t0) / 1000;
-const rnd = prng(foldSeed);
-const fold = new Array<number>(corpus.length);
-for (const label of [0, 1]) {
-  const idx = corpus.map((m, i) => (m.label === label ? i : -1)).filter((i) => i >= 0);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
-  idx.forEach((k, n) => (fold[k] = n % 5));
-}
+const fold = stratifiedFolds(corpus.map((m) => m.label), 5, prng(foldSeed));
 const line: string[] = [];
 if (useGuard) line.push(`guarded: ${guarded.filter((g, i) => g && corpus[i]!.label === 1).length} spam, ${guarded.filter((g, i) => g && corpus[i]!.label === 0).length} ham`);
 const cap = (v: number, i: number): number => (guarded[i] ? Math.min(v, SHORT_MESSAGE_MAX_LOGIT) : v);

@@ -16,7 +16,7 @@
 import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
 import type { CorpusMessage } from '../src/scan/corpus.js';
 import { toExamples } from '../src/scan/dataset.js';
-import { bestF1, confusionAt, recallAtFpr } from '../src/scan/evaluate.js';
+import { bestF1, confusionAt, recallAtFpr, stratifiedFolds } from '../src/scan/evaluate.js';
 import type { Scored } from '../src/scan/evaluate.js';
 import { parseMessage } from '../src/scan/mime/parse.js';
 import { parseWithPostalMime } from '../src/scan/mime/postal.js';
@@ -85,16 +85,7 @@ async function main(): Promise<void> {
   console.log(`feature extraction: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // (a) 5-fold stratified cross-validation.
-  const rnd = prng(20240501);
-  const fold = new Array<number>(corpus.length);
-  for (const label of [0, 1]) {
-    const idx = corpus.map((m, i) => (m.label === label ? i : -1)).filter((i) => i >= 0);
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
-    idx.forEach((k, n) => (fold[k] = n % 5));
-  }
+  const fold = stratifiedFolds(corpus.map((m) => m.label), 5, prng(20240501));
   const cv = async (seed: number): Promise<{ full: Scored[]; model: Scored[] }> => {
     const full: Scored[] = [];
     const modelOnly: Scored[] = [];

@@ -107,31 +107,17 @@ export function buildArf(format: ArfFormat, d: Delivered, r: Reporter, to: strin
       ];
   const originalType = yahoo ? 'message/rfc822' : 'text/rfc822-headers';
   const original = yahoo ? copy.toString('latin1') : headerPart(copy);
-  const body = [
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=us-ascii',
-    'Content-Transfer-Encoding: 7bit',
-    'Content-Disposition: inline',
-    '',
-    text,
-    '',
-    `--${boundary}`,
-    'Content-Type: message/feedback-report',
-    'Content-Transfer-Encoding: 7bit',
-    'Content-Disposition: inline',
-    '',
-    report.join(CRLF),
-    '',
-    `--${boundary}`,
-    `Content-Type: ${originalType}`,
-    'Content-Disposition: inline',
-    '',
-    original.replace(/(\r\n)?$/, ''),
-    '',
-    `--${boundary}--`,
-    '',
-  ].join(CRLF);
+  const body = multipartBody(boundary, [
+    { headers: ['Content-Type: text/plain; charset=us-ascii', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline'], content: text },
+    { headers: ['Content-Type: message/feedback-report', 'Content-Transfer-Encoding: 7bit', 'Content-Disposition: inline'], content: report.join(CRLF) },
+    { headers: [`Content-Type: ${originalType}`, 'Content-Disposition: inline'], content: original.replace(/(\r\n)?$/, '') },
+  ]);
   return Buffer.from(head + CRLF + CRLF + body, 'latin1');
+}
+
+/** The body of a multipart/report: each part's header lines, a blank line, its content; then the closing boundary. */
+function multipartBody(boundary: string, parts: ReadonlyArray<{ readonly headers: readonly string[]; readonly content: string }>): string {
+  return [...parts.flatMap((p) => [`--${boundary}`, ...p.headers, '', p.content, '']), `--${boundary}--`, ''].join(CRLF);
 }
 
 export type DsnFormat = 'gmail' | 'postfix';
@@ -172,24 +158,10 @@ export function buildDsn(format: DsnFormat, d: Delivered, r: Reporter, at: Date)
   ];
   const originalType = gmail ? 'text/rfc822-headers' : 'message/rfc822';
   const original = gmail ? headerPart(copy) : copy.toString('latin1');
-  const body = [
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=UTF-8',
-    '',
-    text,
-    '',
-    `--${boundary}`,
-    'Content-Type: message/delivery-status',
-    '',
-    status.join(CRLF),
-    '',
-    `--${boundary}`,
-    `Content-Type: ${originalType}`,
-    '',
-    original.replace(/(\r\n)?$/, ''),
-    '',
-    `--${boundary}--`,
-    '',
-  ].join(CRLF);
+  const body = multipartBody(boundary, [
+    { headers: ['Content-Type: text/plain; charset=UTF-8'], content: text },
+    { headers: ['Content-Type: message/delivery-status'], content: status.join(CRLF) },
+    { headers: [`Content-Type: ${originalType}`], content: original.replace(/(\r\n)?$/, '') },
+  ]);
   return Buffer.from(head + CRLF + CRLF + body, 'latin1');
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestF1, confusionAt, recallAtFpr } from './evaluate.js';
+import { bestF1, confusionAt, recallAtFpr, stratifiedFolds } from './evaluate.js';
+import { prng } from './train.js';
 
 const items = [
   ...Array.from({ length: 1000 }, (_, i) => ({ score: i / 2000, label: 0 as const })), // ham in [0, 0.5)
@@ -21,4 +22,14 @@ test('confusion matrix and F1', () => {
   assert.deepEqual([c.tp, c.fn, c.fp, c.tn], [90, 10, 1, 1000]);
   assert.ok(Math.abs(c.f1 - (2 * (90 / 91) * 0.9) / (90 / 91 + 0.9)) < 1e-9);
   assert.ok(bestF1(items).f1 >= c.f1);
+});
+
+test('stratified folds: deterministic for a seed, every fold gets its share of each class', () => {
+  const labels = Array.from({ length: 103 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+  const a = stratifiedFolds(labels, 5, prng(7));
+  assert.deepEqual(a, stratifiedFolds(labels, 5, prng(7)));
+  for (const label of [0, 1]) {
+    const per = [0, 1, 2, 3, 4].map((f) => a.filter((x, i) => x === f && labels[i] === label).length);
+    assert.ok(Math.max(...per) - Math.min(...per) <= 1, `class ${label}: ${per.join(',')}`);
+  }
 });

@@ -71,3 +71,21 @@ export function bestF1(items: readonly Scored[]): Confusion {
   }
   return best;
 }
+
+/**
+ * Stratified fold assignment for k-fold cross-validation: each class's items
+ * are shuffled with `rnd` and dealt round-robin into `k` folds, so every fold
+ * has the same class balance. Returns the fold of each item.
+ */
+export function stratifiedFolds(labels: readonly number[], k: number, rnd: () => number): number[] {
+  const fold = new Array<number>(labels.length);
+  for (const label of [...new Set(labels)].sort((a, b) => a - b)) {
+    const idx = labels.map((l, i) => (l === label ? i : -1)).filter((i) => i >= 0);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    idx.forEach((item, n) => (fold[item] = n % k));
+  }
+  return fold;
+}

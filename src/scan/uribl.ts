@@ -49,7 +49,7 @@ export function createUriBlocklist(opts: UriBlocklistOptions, now: () => number 
     const listed: UriListing[] = [];
     const errors: string[] = [];
     if (opts.zones.length === 0) return { listed, errors };
-    const todo: { domain: string; zone: string; key: string }[] = [];
+    const toLookUp: { domain: string; zone: string; key: string }[] = [];
     const t = now();
     for (const domain of [...new Set(domains)].slice(0, maxLookups)) {
       if (!/^[a-z0-9.-]+$/i.test(domain) || !domain.includes('.')) continue;
@@ -58,10 +58,10 @@ export function createUriBlocklist(opts: UriBlocklistOptions, now: () => number 
         const hit = cache.get(key);
         if (hit !== undefined && hit.expires > t) {
           for (const code of hit.codes) listed.push({ domain, zone, code });
-        } else todo.push({ domain, zone, key });
+        } else toLookUp.push({ domain, zone, key });
       }
     }
-    if (todo.length === 0) return { listed, errors };
+    if (toLookUp.length === 0) return { listed, errors };
     const resolver = new Resolver({ timeout: opts.timeoutMs, tries: 1 });
     if (opts.servers !== undefined && opts.servers.length > 0) resolver.setServers([...opts.servers]);
     let timer: NodeJS.Timeout | undefined;
@@ -69,7 +69,7 @@ export function createUriBlocklist(opts: UriBlocklistOptions, now: () => number 
     const budget = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), opts.timeoutMs);
     });
-    const lookups = todo.map(async ({ domain, zone, key }) => {
+    const lookups = toLookUp.map(async ({ domain, zone, key }) => {
       try {
         const answers = await resolver.resolve4(key, { ttl: true });
         const codes = answers.map((a) => a.address).filter((a) => a.startsWith('127.'));
@@ -93,7 +93,7 @@ export function createUriBlocklist(opts: UriBlocklistOptions, now: () => number 
     if (timer !== undefined) clearTimeout(timer);
     if (outcome === 'timeout') {
       resolver.cancel();
-      const pending = todo.filter((x) => !done.has(x.key)).length;
+      const pending = toLookUp.filter((x) => !done.has(x.key)).length;
       errors.push(`${pending} lookup(s) exceeded the ${opts.timeoutMs} ms budget`);
     }
     return { listed, errors };

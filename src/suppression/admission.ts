@@ -14,8 +14,12 @@ export function suppressionAdmission(store: SuppressionStore): AdmissionCheck {
     name: 'suppression',
     check(r) {
       if (r.rcptTo.length === 0) return;
-      const hits = r.rcptTo.map((rc) => store.get(r.tenantId, rc));
-      if (hits.some((h) => h === null)) return;
+      const hits = [];
+      for (const rc of r.rcptTo) {
+        const hit = store.get(r.tenantId, rc);
+        if (hit === null) return; // one deliverable recipient is enough: no more look-ups
+        hits.push(hit);
+      }
       const why = hits.length === 1 ? ` (${hits[0]!.reason} on ${new Date(hits[0]!.createdAt).toISOString().slice(0, 10)})` : '';
       throw new SmtpError(550, '5.7.1', hits.length === 1 ? `Recipient is on this sender's suppression list${why}` : 'Every recipient is on this sender\'s suppression list');
     },
