@@ -3,15 +3,21 @@
  *
  * Writes queued in the same turn of the event loop (and any that arrive while
  * a commit is running) are applied together inside one transaction by `flush`,
- * then every caller's promise settles. Each write runs in its own savepoint, so
- * one failing write (a constraint, a bug) rejects only its caller; if the
- * commit itself fails (disk full, I/O error), every write in the group is
+ * then every caller's promise settles. A group first runs optimistically,
+ * every write straight in the transaction (a savepoint per write costs two
+ * more statements each, about a fifth of the spool writer's time); if any
+ * write throws, that whole transaction is rolled back and the group runs
+ * again with each write in its own savepoint, so one failing write (a
+ * constraint, a bug) rejects only its caller. Writes must therefore touch
+ * only the database (they may run twice; the first run leaves no trace). If
+ * the commit itself fails (disk full, I/O error), every write in the group is
  * rejected with that error and nothing is applied.
  * Limit: the commit itself is synchronous (better-sqlite3), so a very large
  * group blocks the event loop for its duration; maxBatch bounds that.
  */
 
 type Op<T> = { apply: () => T; resolve: (v: T) => void; reject: (e: unknown) => void };
+type Result = { ok: true; v: unknown } | { ok: false; e: unknown };
 
 export class GroupCommitter {
   private queue: Op<unknown>[] = [];
@@ -43,30 +49,51 @@ export class GroupCommitter {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      const results: Array<{ ok: true; v: unknown } | { ok: false; e: unknown }> = [];
+      let results: Result[] | null;
       try {
-        this.transaction(() => {
-          for (const op of batch) {
-            try {
-              results.push({ ok: true, v: this.savepoint(op.apply) });
-            } catch (e) {
-              // Some errors (SQLITE_FULL, I/O) make SQLite roll back the whole
-              // transaction, not just the savepoint: then the group fails as one.
-              if (!this.inTransaction()) throw e;
-              results.push({ ok: false, e });
-            }
-          }
-        });
+        results = this.runOptimistic(batch) ?? this.runIsolated(batch);
       } catch (e) {
         for (const op of batch) op.reject(e);
         continue;
       }
       batch.forEach((op, i) => {
-        const r = results[i]!;
+        const r = results![i]!;
         if (r.ok) op.resolve(r.v);
         else op.reject(r.e);
       });
     }
+  }
+
+  /** Every write straight in one transaction; null (all rolled back) when one of them threw. */
+  private runOptimistic(batch: ReadonlyArray<Op<unknown>>): Result[] | null {
+    const results: Result[] = [];
+    try {
+      this.transaction(() => {
+        for (const op of batch) results.push({ ok: true, v: op.apply() });
+      });
+      return results;
+    } catch (e) {
+      if (results.length === batch.length) throw e; // every write ran: the commit itself failed
+      return null;
+    }
+  }
+
+  /** Each write in its own savepoint: a failing write rejects only its caller. */
+  private runIsolated(batch: ReadonlyArray<Op<unknown>>): Result[] {
+    const results: Result[] = [];
+    this.transaction(() => {
+      for (const op of batch) {
+        try {
+          results.push({ ok: true, v: this.savepoint(op.apply) });
+        } catch (e) {
+          // Some errors (SQLITE_FULL, I/O) make SQLite roll back the whole
+          // transaction, not just the savepoint: then the group fails as one.
+          if (!this.inTransaction()) throw e;
+          results.push({ ok: false, e });
+        }
+      }
+    });
+    return results;
   }
 
   get pending(): number {
