@@ -131,6 +131,7 @@ for (const phase of phases) {
     await waitForCount(sink, phase.count, 300_000);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = gw.cpuSeconds() - cpu0;
+    if (process.env['BENCH_THREADS']) console.log(`threads, signing ${signing ? 'on' : 'off'} (CPU s, creation order):`, gw.threadCpu().filter((t) => t.seconds >= 0.05).map((t) => t.seconds.toFixed(2)).join(' '));
     const rss = gw.peakRssMb();
     await gw.stop();
     sink.child.kill();

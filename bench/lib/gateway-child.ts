@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, peakRssMb } from './stats.js';
+import { cpuSeconds, peakRssMb, threadCpuSeconds } from './stats.js';
 import { waitForPort } from '../../test/support/wait-port.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/outpost.js', import.meta.url));
@@ -22,6 +22,8 @@ export interface GatewayChild {
   readonly pass: string;
   peakRssMb(): number;
   cpuSeconds(): number;
+  /** CPU seconds per thread, in creation order (main thread first). */
+  threadCpu(): Array<{ tid: number; seconds: number }>;
   cli(...args: string[]): string;
   stop(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startGatewayChild(
     child, dir, configFile, user: creds.smtp.username, pass: creds.smtp.password, cli,
     peakRssMb: () => peakRssMb(child.pid!),
     cpuSeconds: () => cpuSeconds(child.pid!),
+    threadCpu: () => threadCpuSeconds(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -2,7 +2,7 @@
  * Small measurement helpers for benchmarks: percentiles, median, and a child
  * process's peak RSS and CPU time read from /proc (Linux).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -32,5 +32,20 @@ export function cpuSeconds(pid: number): number {
     return ticks / 100;
   } catch {
     return NaN;
+  }
+}
+
+/** CPU seconds of each thread of a process (/proc/PID/task), in thread-creation order: main first, then V8/libuv helpers and worker threads. */
+export function threadCpuSeconds(pid: number): Array<{ tid: number; seconds: number }> {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((tid) => {
+        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return { tid, seconds: (Number(f[11]) + Number(f[12])) / 100 };
+      });
+  } catch {
+    return [];
   }
 }

@@ -3,9 +3,11 @@
  * from the spool, asks a Decider (scan → policy → sign) what to do with each,
  * and records the decision (jobs per destination, quarantine, reject, drop).
  *
- * Messages come two ways: handed over by cleanup right after their durable
- * write (offer(), with their bytes: no claim, no read), or claimed from the
- * spool (after a restart). Runs when kicked and on a slow timer as a safety
+ * Messages come three ways: decided by cleanup before their durable write
+ * (decideNew(), then decided() once the message and its decision are stored
+ * in one write: the common path), handed over by cleanup right after their
+ * durable write when deciding first failed (offer(), with their bytes: no
+ * claim, no read), or claimed from the spool (after a restart, a release). Runs when kicked and on a slow timer as a safety
  * net. Bounded: at most `batch` messages, and about BATCH_BYTES of them, in
  * flight at once. A decider error
  * leaves the message to be retried after a crash-recovery or restart — it is
@@ -60,6 +62,7 @@ export class Processor {
   private idle: Promise<void> = Promise.resolve();
   private offered: Array<{ msg: IncomingMessage; body?: Buffer }> = [];
   private offeredBytes = 0;
+  private wakeScheduled = false;
 
   constructor(private readonly o: ProcessorOptions) {}
 
@@ -67,6 +70,33 @@ export class Processor {
     this.timer = setInterval(() => this.kick(), 1000);
     this.timer.unref();
     this.kick();
+  }
+
+  /**
+   * The decision for a message cleanup has not stored yet, or undefined when
+   * deciding failed or the processor is stopping: cleanup then stores the
+   * message undecided and offers it, and the processor tries again later.
+   */
+  async decideNew(msg: IncomingMessage, body: Buffer): Promise<RouteDecision | undefined> {
+    if (this.stopped) return undefined;
+    try {
+      return await this.o.decide(msg, body);
+    } catch (e) {
+      this.o.log.warn({ err: e, messageId: msg.id, tenant: msg.tenantId }, 'deciding before the write failed; storing the message undecided');
+      return undefined;
+    }
+  }
+
+  /** A message stored together with its decision (Spool.enqueueRouted): observers, follow-ups, delivery. */
+  decided(msg: IncomingMessage, d: RouteDecision, body: Buffer): void {
+    void this.after(msg, d, body);
+    if (!this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(() => {
+        this.wakeScheduled = false;
+        this.o.onRouted?.();
+      });
+    }
   }
 
   /** A message cleanup just stored as claimed, with its bytes. */
@@ -121,17 +151,21 @@ export class Processor {
       if (!body) throw new Error('message body missing');
       const d = await this.o.decide(m, body);
       await this.o.spool.route(m.id, d, this.o.clock.now());
-      this.o.observe?.(m, d);
-      if (this.o.afterRoute) {
-        await this.o.afterRoute(m, d, body).catch(async (e: unknown) => {
-          this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'policy follow-up failed (the route stands)');
-          await this.o.spool.appendEvent(m.id, { type: 'follow-up-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);
-        });
-      }
+      await this.after(m, d, body);
     } catch (e) {
       this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'processing failed; message stays incoming until restart');
       await this.o.spool.appendEvent(m.id, { type: 'processing-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);
     }
+  }
+
+  /** What follows a durable decision: observers, then the policy follow-up (its failure is logged; the route stands). */
+  private async after(m: IncomingMessage, d: RouteDecision, body: Buffer): Promise<void> {
+    this.o.observe?.(m, d);
+    if (!this.o.afterRoute) return;
+    await this.o.afterRoute(m, d, body).catch(async (e: unknown) => {
+      this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'policy follow-up failed (the route stands)');
+      await this.o.spool.appendEvent(m.id, { type: 'follow-up-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);
+    });
   }
 
   async stop(): Promise<void> {

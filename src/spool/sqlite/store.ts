@@ -98,6 +98,7 @@ export class SqliteSpoolStore {
       selBody: p('SELECT data FROM bodies WHERE message_id = ?'),
       selRouting: p('SELECT prefix, mail_from, wire_mail_from FROM messages WHERE id = ?'),
       selMessage: p('SELECT * FROM messages WHERE id = ?'),
+      selMsgTenant: p('SELECT tenant_id FROM messages WHERE id = ?'),
       selJobsOfMsg: p('SELECT id, message_id, tenant_id, domain, pool, state, attempts, next_at, warned FROM jobs WHERE message_id = ? ORDER BY id'),
       selEvents: p('SELECT id, message_id, at, type, data FROM events WHERE message_id = ? ORDER BY id'),
       countMsgs: p('SELECT state, COUNT(*) AS n FROM messages GROUP BY state'),
@@ -128,6 +129,12 @@ export class SqliteSpoolStore {
     for (const ev of events) this.event(msg.id, at, ev);
   }
 
+  /** enqueue then route, in the caller's transaction; true when the message is already done (rejected, dropped). */
+  enqueueRouted(msg: NewMessage, events: readonly SpoolEvent[], d: RouteDecision, at: number): boolean {
+    this.enqueue(msg, events);
+    return this.route(msg.id, d, at);
+  }
+
   claimIncoming(limit: number): IncomingMessage[] {
     const rows = this.st['selIncoming']!.all(limit) as Array<Pick<MessageRow, 'id' | 'tenant_id' | 'source' | 'mail_from' | 'size' | 'received_at'>>;
     return rows.map((r) => {
@@ -146,7 +153,7 @@ export class SqliteSpoolStore {
 
   /** Returns true when the decision finished the message (reject, drop, nothing to deliver). */
   route(id: MessageId, d: RouteDecision, at: number): boolean {
-    const msg = this.st['selMessage']!.get(id) as (MessageRow & { tenant_id: string }) | undefined;
+    const msg = this.st['selMsgTenant']!.get(id) as { tenant_id: string } | undefined;
     if (!msg) throw new SpoolError(`no message ${id}`, 'conflict');
     const rcpts = this.st['selRcptsOfMsg']!.all(id) as Array<{ idx: number; rcpt: string; domain: string; state: string }>;
     const skipped = new Map((d.skip ?? []).map((s) => [s.idx, s]));

@@ -19,7 +19,7 @@ import type { MessageId, TenantId } from '../../core/types.js';
 import { openSqlite, type Db } from '../../db/sqlite.js';
 import { SpoolError, type AttemptRecord, type DeliveryJob, type IncomingMessage, type NewMessage, type RouteDecision, type Spool, type SpoolEvent } from '../spool.js';
 import type { SpoolDbOptions } from './open.js';
-import { BodyCache } from '../body-cache.js';
+import { BodyCache, RoutingCache } from '../body-cache.js';
 import { SqliteSpoolStore } from './store.js';
 import type { WriteOp, WriterReply, WriterRequest } from './writer-protocol.js';
 import type { SmtpReply } from '../../core/smtp-reply.js';
@@ -36,6 +36,8 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
   private closed = false;
   /** Bodies just written, for the processor and the first delivery attempt. */
   private readonly cache = new BodyCache(16 * 1024 * 1024);
+  /** Routing just decided (signatures, wire MAIL FROM), for the delivery attempts. */
+  private readonly routes = new RoutingCache(4 * 1024 * 1024);
 
   private constructor(
     private readonly worker: Worker,
@@ -120,27 +122,45 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
     await this.call<void>('enqueue', [msg, events ?? []]);
     this.cache.set(msg.id, msg.raw);
   }
+  async enqueueRouted(msg: NewMessage, events: readonly SpoolEvent[], d: RouteDecision, at: number): Promise<void> {
+    const done = await this.call<boolean>('enqueueRouted', [msg, events, d, at]);
+    if (!done && d.route.kind === 'deliver') this.cache.set(msg.id, msg.raw);
+    this.routed(msg.id, d, done);
+  }
   claimIncoming(limit: number) { return this.call<IncomingMessage[]>('claimIncoming', [limit]); }
   async route(id: MessageId, d: RouteDecision, at: number): Promise<void> {
-    if (await this.call<boolean>('route', [id, d, at])) this.cache.delete(id);
+    this.routed(id, d, await this.call<boolean>('route', [id, d, at]));
+  }
+  /** Keeps the caches in step with a durable routing decision: only mail about to be delivered stays. */
+  private routed(id: MessageId, d: RouteDecision, done: boolean): void {
+    if (!done && d.route.kind === 'deliver' && d.wireMailFrom !== undefined) {
+      this.routes.set(id, { prefix: d.prefix ?? null, wireMailFrom: d.wireMailFrom });
+      return;
+    }
+    this.routes.delete(id);
+    if (done || d.route.kind !== 'deliver') this.cache.delete(id);
   }
   claimDue(tenantId: TenantId, now: number, limit: number) { return this.call<DeliveryJob[]>('claimDue', [tenantId, now, limit]); }
   async recordAttempt(rec: AttemptRecord): Promise<void> {
     const finished = await this.call<boolean>('recordAttempt', [rec]);
-    if (finished) this.cache.delete(rec.messageId);
+    if (finished) {
+      this.cache.delete(rec.messageId);
+      this.routes.delete(rec.messageId);
+    }
   }
   release(jobIds: readonly number[], nextAt: number) { return this.call<void>('release', [jobIds, nextAt]); }
   appendEvent(id: MessageId, ev: SpoolEvent, at: number) { return this.call<void>('appendEvent', [id, ev, at]); }
   retryNow(id: MessageId, at: number) { return this.call<boolean>('retryNow', [id, at]); }
   remove(id: MessageId, at: number, why: string) {
     this.cache.delete(id);
+    this.routes.delete(id);
     return this.call<boolean>('remove', [id, at, why]);
   }
   recover() { return this.call<{ messages: number; jobs: number }>('recover', []); }
   dueTenants(now: number) { return this.read((s) => s.dueTenants(now)); }
   nextDueAt() { return this.read((s) => s.nextDueAt()); }
   readBody(id: MessageId) { return this.read((s) => this.cache.get(id) ?? s.readBody(id)); }
-  readRouting(id: MessageId) { return this.read((s) => s.readRouting(id)); }
+  readRouting(id: MessageId) { return this.read((s) => this.routes.get(id) ?? s.readRouting(id)); }
   getMessage(id: MessageId) { return this.read((s) => s.getMessage(id)); }
   events(id: MessageId) { return this.read((s) => s.events(id)); }
   counts() { return this.read((s) => s.counts()); }
