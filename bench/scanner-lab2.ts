@@ -2,6 +2,8 @@
  * Development harness (not shipped figures): like scanner-lab.ts but runs
  * training variants over several fold partitions and shuffle seeds.
  *   node dist/bench/scanner-lab2.js --variants base,avg:3 --parts 20240501,7,11 --seeds 1,2,3
+ * Variants: base (one run), avg:K (K runs averaged), default (trainModel's
+ * defaults), opt:{json} (one run with other options).
  */
 import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
 import { TRAIN_MAX_TEXT, TRAIN_MAX_URLS } from '../src/scan/dataset.js';
@@ -37,8 +39,10 @@ function receivedAt(raw: Buffer): number | undefined {
 
 export function trainVariant(ex: readonly Example[], variant: string, seed: number, o: TrainOptions = DEFAULT_TRAIN_OPTIONS): LinearModel {
   const [kind, a, b] = variant.split(':');
-  if (kind === 'base') return trainModel(ex, { ...o, seed }, 'lab');
-  if (kind === 'opt') return trainModel(ex, { ...o, ...(JSON.parse(a!) as Partial<TrainOptions>), seed }, 'lab');
+  // 'base' is one training run; 'avg:K' averages K runs (what trainModel does with shuffles K).
+  if (kind === 'base') return trainModel(ex, { ...o, seed, shuffles: 1 }, 'lab');
+  if (kind === 'default') return trainModel(ex, { ...o, seed }, 'lab');
+  if (kind === 'opt') return trainModel(ex, { ...o, shuffles: 1, ...(JSON.parse(a!) as Partial<TrainOptions>), seed }, 'lab');
   if (kind === 'avg') {
     const k = Number(a);
     const inner = b ?? 'base';
