@@ -21,6 +21,8 @@ export interface ModelMeta {
   readonly ham: number;
   readonly epochs: number;
   readonly l2: number;
+  /** Training runs (shuffles) averaged into the weights; absent in older models (= 1). */
+  readonly shuffles?: number;
   readonly createdBy: string;
 }
 

