@@ -73,6 +73,14 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
       reasons: { type: 'array', items: str, description: 'The verdict reasons, strongest first ("rule: detail")' }, quarantinedAt: time, expiresAt: { ...time, description: 'When it expires unreleased (quarantine.expireAfter)' }, size: { type: 'integer' },
     },
   },
+  StateChange: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, at: time, from: { enum: ['normal', 'watch', 'throttled', 'high-risk-only', 'suspended'] }, to: { enum: ['normal', 'watch', 'throttled', 'high-risk-only', 'suspended'] }, reason: str,
+      evidence: { type: 'array', description: 'The readings that moved it: signal, window, value, volume, threshold, level', items: { type: 'object' } },
+      by: { ...str, description: "'engine' or the operator" }, trigger: { enum: ['evidence', 'recovery', 'reinstate', 'operator'] },
+    },
+  },
   MessageEvent: { type: 'object', properties: { at: time, type: str, data: { type: 'object' } } },
   QueueSummary: { type: 'object', properties: { messages: { type: 'object', additionalProperties: { type: 'integer' } }, recipients: { type: 'object', additionalProperties: { type: 'integer' } }, byDestination: { type: 'array', items: { type: 'object' } } } },
   Event: {
