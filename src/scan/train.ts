@@ -48,11 +48,19 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function trainModel(examples: readonly Example[], opts: TrainOptions, trainedOn: string): LinearModel {
+/**
+ * The shipped model: the average of the weights of `shuffles` training runs
+ * that differ only in their shuffle seed. `onEpoch(done, total)` after each
+ * epoch of each run (the CLI's progress; does not change the result).
+ */
+export function trainModel(examples: readonly Example[], opts: TrainOptions, trainedOn: string, onEpoch?: (done: number, total: number) => void): LinearModel {
   const k = opts.shuffles;
   if (!Number.isInteger(k) || k < 1) throw new RangeError('shuffles must be a positive integer');
-  if (k === 1) return trainOnce(examples, opts, trainedOn);
-  const runs = Array.from({ length: k }, (_, j) => trainOnce(examples, { ...opts, seed: opts.seed * 1000 + j + 1 }, trainedOn));
+  const total = k * opts.epochs;
+  if (k === 1) return trainOnce(examples, opts, trainedOn, onEpoch && ((d) => onEpoch(d, total)));
+  const runs = Array.from({ length: k }, (_, j) =>
+    trainOnce(examples, { ...opts, seed: opts.seed * 1000 + j + 1 }, trainedOn, onEpoch && ((d) => onEpoch(j * opts.epochs + d, total))),
+  );
   const w = new Float32Array(runs[0]!.weights.length);
   let bias = 0;
   for (const m of runs) {
@@ -62,7 +70,7 @@ export function trainModel(examples: readonly Example[], opts: TrainOptions, tra
   return { ...runs[0]!, weights: w, bias, meta: { ...runs[0]!.meta, shuffles: k } };
 }
 
-function trainOnce(examples: readonly Example[], opts: TrainOptions, trainedOn: string): LinearModel {
+function trainOnce(examples: readonly Example[], opts: TrainOptions, trainedOn: string, onEpoch?: (done: number) => void): LinearModel {
   const size = 1 << opts.bits;
   const w = new Float32Array(size);
   const g2 = new Float32Array(size);
@@ -93,6 +101,7 @@ function trainOnce(examples: readonly Example[], opts: TrainOptions, trainedOn: 
       bg2 += g * g;
       bias -= (opts.learningRate * g) / (Math.sqrt(bg2) + 1e-8);
     }
+    onEpoch?.(epoch + 1);
   }
   let spam = 0;
   for (const e of examples) spam += e.label;

@@ -14,6 +14,11 @@ import adminTenants from './admin-tenants.js';
 import adminPlatform from './admin-platform.js';
 import adminQueue from './admin-queue.js';
 import reputation from './reputation.js';
+import quarantine from './quarantine.js';
+import adminIps from './admin-ips.js';
+import suppressions from './suppressions.js';
+import policyLimits from './policy-limits.js';
+import feedbackReports from './feedback-reports.js';
 
 export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...system,
@@ -21,8 +26,14 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...tenantSelf,
   ...events,
   ...webhooks,
+  // Tenant DELETEs before admin-tenants: the isolation walk runs DELETEs last in table order, and revoking A's key is one of them.
+  ...quarantine,
+  ...suppressions,
   ...adminTenants,
   ...adminPlatform,
   ...adminQueue,
   ...reputation,
+  ...adminIps,
+  ...policyLimits,
+  ...feedbackReports,
 ];
