@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const configObj = {
     dataDir: join(dir, 'var'), log: { level: 'warn' },
     smtp: { listen: [{ host: '127.0.0.1', port: 0 }] }, http: { listen: { host: '127.0.0.1', port: 0 } },
-    scan: { enabled: true, threads: 1 }, limits: { enabled: false }, delivery: { hold: true }, platform: { signing: false },
+    scan: { enabled: true, threads: 1 }, limits: { enabled: false }, reputation: { enabled: false }, delivery: { hold: true }, platform: { signing: false },
     policy: { clean: 'quarantine', bulk: 'quarantine', suspect: 'quarantine', spam: 'quarantine', checkSenderDomain: false },
     pools: { default: { ips: [{ ip: '127.0.0.1', helo: 'localhost' }] }, 'high-risk': { ips: [{ ip: '127.0.0.1', helo: 'localhost' }] } },
   };
