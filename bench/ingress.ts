@@ -9,8 +9,7 @@
  * synchronous=FULL, group commit). Scanning runs as in production; DKIM
  * signing is off unless --signing (it is not part of acceptance, and its
  * cost — two RSA signatures per message — is measured by bench:throughput).
- * Options: --messages N --connections N --size BYTES --runs N --no-scan --signing
- * --decide-after (spool.decideBeforeWrite false: store, 250, then scan).
+ * Options: --messages N --connections N --size BYTES --runs N --no-scan --signing.
  */
 import { startGatewayChild } from './lib/gateway-child.js';
 import { makeMessage, runLoad } from './lib/smtp-load.js';
@@ -35,7 +34,6 @@ for (let run = 1; run <= runs; run++) {
     delivery: { hold: true },
     scan: { enabled: !process.argv.includes('--no-scan') },
     platform: { signing: process.argv.includes('--signing') },
-    spool: { decideBeforeWrite: !process.argv.includes('--decide-after') },
   });
   const cpu0 = gw.cpuSeconds();
   const loadCpu0 = process.cpuUsage();

@@ -12,8 +12,7 @@
  * aligned with From, plus the platform's RSA-2048 signature); the extra CPU
  * per message is compared with the CPU of two bare RSA-2048 signatures
  * measured in the same run (and `openssl speed rsa2048` when available).
- * Options: --small N --large N --connections N --runs N --signing off|on|both
- * --decide-after (spool.decideBeforeWrite false: store, 250, then decide).
+ * Options: --small N --large N --connections N --runs N --signing off|on|both.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +110,6 @@ for (const phase of phases) {
     const sink = await startSinkProc(12526);
     const gw = await startGatewayChild({
       platform: { signing },
-      spool: { decideBeforeWrite: !process.argv.includes('--decide-after') },
       smtp: { listen: [{ host: HOST, port: 13588, tls: 'starttls' }], maxConnectionsPerTenant: 100, maxConnectionsPerIp: 100 },
       http: { listen: { host: HOST, port: 18027 } },
       routes: [{ match: 'dest.test', host: SINK_HOST, port: sink.port }],

@@ -30,7 +30,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { Processor, type Decider } from './pipeline/processor.js';
 import { SqliteSpool } from './spool/sqlite/sqlite-spool.js';
 import { ThreadedSqliteSpool } from './spool/sqlite/threaded-spool.js';
-import type { IncomingMessage, RouteDecision, Spool } from './spool/spool.js';
+import type { Spool } from './spool/spool.js';
 import { TenantStore } from './tenants/store.js';
 import { loadOrCreateTls } from './tls/certificates.js';
 import { DeliveryEngine, type AttemptObservation } from './delivery/engine.js';
@@ -175,15 +175,11 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
     // New mail is decided (scan, policy, standing, signing) before its one durable write.
-    ...(config.spool.decideBeforeWrite
-      ? {
-          decideFirst: (m: IncomingMessage, raw: Buffer) => processor!.decideNew(m, raw),
-          decided: (m: IncomingMessage, d: RouteDecision, raw: Buffer) => {
-            ops.received(m);
-            processor!.decided(m, d, raw);
-          },
-        }
-      : {}),
+    decideFirst: (m, raw) => processor!.decideNew(m, raw),
+    decided: (m, d, raw) => {
+      ops.received(m);
+      processor!.decided(m, d, raw);
+    },
     handoff: (m, raw) => {
       ops.received(m);
       processor!.offer(m, raw);

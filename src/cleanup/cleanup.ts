@@ -10,11 +10,6 @@
  * adds Message-ID and Date when missing, prepends a Received trace field, assigns the message id and
  * stores envelope, recipients and body durably. The returned promise resolves
  * only once the message is on disk; only then may ingress acknowledge it.
- * With `decideFirst` (the gateway), the processor decides the message (scan,
- * policy, standing, signing) before that write, and message and decision are
- * stored in one commit; so the 250 also waits for the decision (a few
- * hundred µs of worker time; DNS for the sender domain is cached), and an
- * accepted message is already routed.
  */
 import type { Clock } from '../core/clock.js';
 import { domainOf, parseAddress } from '../core/address.js';

@@ -282,8 +282,6 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Cap on the spool database size in MiB; past it submissions get 452 4.3.1. 0 = only the disk limits it. */
       maxSizeMb: z.number().int().nonnegative().default(0),
-      /** Decide new mail (scan, policy, signing) before its durable write: message and decision in one write, the 250 after both. */
-      decideBeforeWrite: z.boolean().default(true),
     })
     .prefault({}),
   routes: z.array(staticRoute).default([]),
