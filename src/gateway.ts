@@ -174,12 +174,6 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   undo.push(() => limits.save());
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
-    // New mail is decided (scan, policy, standing, signing) before its one durable write.
-    decideFirst: (m, raw) => processor!.decideNew(m, raw),
-    decided: (m, d, raw) => {
-      ops.received(m);
-      processor!.decided(m, d, raw);
-    },
     handoff: (m, raw) => {
       ops.received(m);
       processor!.offer(m, raw);

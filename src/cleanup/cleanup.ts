@@ -19,7 +19,7 @@ import type { Envelope, MessageId, Source, TenantId } from '../core/types.js';
 import { parseMailboxes } from '../mail/addresses.js';
 import { displayValue, fieldValue, getField, joinMessage, makeField, splitMessage } from '../mail/headers.js';
 import { STRIPPED_FIELDS } from '../sign/tenant-headers.js';
-import { SpoolError, type IncomingMessage, type RouteDecision, type Spool } from '../spool/spool.js';
+import { SpoolError, type IncomingMessage, type Spool } from '../spool/spool.js';
 import type { AdmissionCheck, AdmissionRequest } from '../ingress/admission.js';
 
 export interface Submission {
@@ -50,14 +50,6 @@ export interface CleanupOptions {
    * and handed over with its bytes once durable, saving a claim and a read.
    */
   readonly handoff?: (msg: IncomingMessage, raw: Buffer) => void;
-  /**
-   * In-process decision before the durable write (the processor's decider):
-   * the message and its routing are then stored in one write
-   * (Spool.enqueueRouted) and `decided` is called instead of `handoff`.
-   * Undefined means "not decided": the message is stored and handed off.
-   */
-  readonly decideFirst?: (msg: IncomingMessage, raw: Buffer) => Promise<RouteDecision | undefined>;
-  readonly decided?: (msg: IncomingMessage, d: RouteDecision, raw: Buffer) => void;
   /** Checks run before a tenant's message is stored (limits, standing, suppression); see ingress/admission.ts. */
   readonly admission?: readonly AdmissionCheck[];
 }
@@ -69,7 +61,7 @@ export interface Cleanup {
 }
 
 export function createCleanup(opts: CleanupOptions): Cleanup {
-  const { spool, clock, hostname, ownsDomain, handoff, decideFirst } = opts;
+  const { spool, clock, hostname, ownsDomain, handoff } = opts;
   const admission = opts.admission ?? [];
 
   function checkEnvelopeSender(tenantId: TenantId, mailFrom: string): void {
@@ -127,22 +119,19 @@ export function createCleanup(opts: CleanupOptions): Cleanup {
       ...optional('messageId', displayValue(getField(kept, 'message-id'), 250)),
     };
     const incoming: IncomingMessage = { id, tenantId: s.tenantId, source: s.source, envelope: s.envelope, receivedAt: now, size: raw.length };
-    const decision = decideFirst ? await decideFirst(incoming, raw) : undefined;
     try {
       const msg = { id, tenantId: s.tenantId, source: s.source, clientIp: s.clientIp, envelope: s.envelope, raw, receivedAt: now, summary, claimed: handoff !== undefined };
       const events = [
         { type: 'received', data: { tenant: s.tenantId, source: s.source, clientIp: s.clientIp, size: raw.length, recipients: s.envelope.rcptTo.length, ...(s.user ? { user: s.user } : {}), tls: s.tls ?? false } },
         { type: 'queued' },
       ];
-      if (decision) await spool.enqueueRouted(msg, events, decision, clock.now());
-      else await spool.enqueue(msg, events);
+      await spool.enqueue(msg, events);
     } catch (e) {
       if (e instanceof SpoolError && e.kind === 'full') throw Replies.noStorage();
       throw Replies.tempStorage();
     }
     if (admit) for (const a of admission) a.record?.(admit);
-    if (decision) opts.decided?.(incoming, decision, raw);
-    else handoff?.(incoming, raw);
+    handoff?.(incoming, raw);
     return { id };
   }
 

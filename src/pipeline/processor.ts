@@ -3,11 +3,12 @@
  * from the spool, asks a Decider (scan → policy → sign) what to do with each,
  * and records the decision (jobs per destination, quarantine, reject, drop).
  *
- * Messages come three ways: decided by cleanup before their durable write
- * (decideNew(), then decided() once the message and its decision are stored
- * in one write: the common path), handed over by cleanup right after their
- * durable write when deciding first failed (offer(), with their bytes: no
- * claim, no read), or claimed from the spool (after a restart, a release). Runs when kicked and on a slow timer as a safety
+ * Messages come two ways: handed over by cleanup right after their durable
+ * write (offer(), with their bytes: no claim, no read), or claimed from the
+ * spool (after a restart, a release). Deciding before the durable write
+ * (one spool write per message instead of two) was tried and measured slower:
+ * the processor's batches keep the worker threads and the spool writer busier
+ * than per-message decisions inside SMTP transactions (docs/benchmarks.md). Runs when kicked and on a slow timer as a safety
  * net. Bounded: at most `batch` messages, and about BATCH_BYTES of them, in
  * flight at once. A decider error
  * leaves the message to be retried after a crash-recovery or restart — it is
@@ -62,7 +63,6 @@ export class Processor {
   private idle: Promise<void> = Promise.resolve();
   private offered: Array<{ msg: IncomingMessage; body?: Buffer }> = [];
   private offeredBytes = 0;
-  private wakeScheduled = false;
 
   constructor(private readonly o: ProcessorOptions) {}
 
@@ -70,33 +70,6 @@ export class Processor {
     this.timer = setInterval(() => this.kick(), 1000);
     this.timer.unref();
     this.kick();
-  }
-
-  /**
-   * The decision for a message cleanup has not stored yet, or undefined when
-   * deciding failed or the processor is stopping: cleanup then stores the
-   * message undecided and offers it, and the processor tries again later.
-   */
-  async decideNew(msg: IncomingMessage, body: Buffer): Promise<RouteDecision | undefined> {
-    if (this.stopped) return undefined;
-    try {
-      return await this.o.decide(msg, body);
-    } catch (e) {
-      this.o.log.warn({ err: e, messageId: msg.id, tenant: msg.tenantId }, 'deciding before the write failed; storing the message undecided');
-      return undefined;
-    }
-  }
-
-  /** A message stored together with its decision (Spool.enqueueRouted): observers, follow-ups, delivery. */
-  decided(msg: IncomingMessage, d: RouteDecision, body: Buffer): void {
-    void this.after(msg, d, body);
-    if (!this.wakeScheduled) {
-      this.wakeScheduled = true;
-      setImmediate(() => {
-        this.wakeScheduled = false;
-        this.o.onRouted?.();
-      });
-    }
   }
 
   /** A message cleanup just stored as claimed, with its bytes. */

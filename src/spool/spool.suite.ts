@@ -80,32 +80,6 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       await s.close();
     });
 
-    test('enqueueRouted stores the message and its decision in one write: jobs, routing and both sets of events', async () => {
-      const s = await factory.open();
-      const m = makeMessage();
-      await s.enqueueRouted(m, [{ type: 'received' }, { type: 'queued' }], { route: { kind: 'deliver', pool: 'default', why: 'clean' }, prefix: Buffer.from('X-Sig: 2\r\n'), wireMailFrom: 'bounces+y@p.test', events: [{ type: 'routed', data: { pool: 'default' } }] }, T0);
-      const v = await s.getMessage(m.id);
-      assert.equal(v?.state, 'active');
-      assert.deepEqual(v?.jobs.map((j) => [j.domain, j.pool, j.state]).sort(), [['one.test', 'default', 'queued'], ['two.test', 'default', 'queued']]);
-      assert.deepEqual((await s.events(m.id)).map((e) => e.type), ['received', 'queued', 'routed']);
-      assert.deepEqual(await s.claimIncoming(10), [], 'never incoming');
-      const routing = await s.readRouting(m.id);
-      assert.equal(routing?.prefix?.toString(), 'X-Sig: 2\r\n');
-      assert.equal(routing?.wireMailFrom, 'bounces+y@p.test');
-      assert.equal((await s.readBody(m.id))?.toString(), m.raw.toString());
-
-      const q = makeMessage();
-      await s.enqueueRouted(q, [], { route: { kind: 'quarantine', why: 'spam' } }, T0);
-      assert.equal((await s.getMessage(q.id))?.state, 'quarantined');
-      const r = makeMessage();
-      await s.enqueueRouted(r, [], { route: { kind: 'reject', why: 'policy', reply: { code: 550, enhanced: '5.7.1', text: 'no' } } }, T0);
-      assert.equal((await s.getMessage(r.id))?.state, 'done');
-      assert.equal(await s.readBody(r.id), null, 'a rejected message keeps no body');
-      const dup = await Promise.allSettled([s.enqueueRouted(makeMessage({ id: m.id }), [], { route: { kind: 'deliver', pool: 'default', why: 'x' } }, T0)]);
-      assert.equal(dup[0].status, 'rejected', 'a duplicate id is refused as with enqueue');
-      await s.close();
-    });
-
     test('due jobs are claimed once per tenant; results finish the message and drop the body', async () => {
       const s = await factory.open();
       const m = makeMessage({ tenantId: 'fin' });

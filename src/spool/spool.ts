@@ -2,7 +2,7 @@
  * The Spool: Outpost's durable queue and the only contract between stages.
  *
  *   cleanup ──enqueue──▶ [incoming] ──claimIncoming/route──▶ [active: jobs] ──claimDue/recordAttempt──▶ [done]
- *          └──enqueueRouted (decided before the write)──────▶ └──▶ [quarantined]
+ *                                              └──▶ [quarantined]
  *
  * Invariants:
  * - enqueue() resolves only after the message is on disk (fsync); callers ack
@@ -155,12 +155,6 @@ export interface QueueCounts {
 export interface Spool {
   /** Durable write of a new message (state incoming) with received/queued events. */
   enqueue(msg: NewMessage, events?: readonly SpoolEvent[]): Promise<void>;
-  /**
-   * enqueue() and route() in one durable write, for a message whose decision
-   * was made before it was stored (cleanup asks the processor first): one
-   * commit instead of two, and no incoming state in between.
-   */
-  enqueueRouted(msg: NewMessage, events: readonly SpoolEvent[], decision: RouteDecision, at: number): Promise<void>;
   /** Claims up to `limit` incoming messages for processing (oldest first). */
   claimIncoming(limit: number): Promise<IncomingMessage[]>;
   /** Records the processing decision: jobs per domain, quarantine, reject or drop. */

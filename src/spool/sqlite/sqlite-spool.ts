@@ -41,7 +41,6 @@ export class SqliteSpool implements Spool, QuarantineSpool {
   }
 
   enqueue(msg: NewMessage, events?: readonly SpoolEvent[]) { return this.write((s) => s.enqueue(msg, events)); }
-  enqueueRouted(msg: NewMessage, events: readonly SpoolEvent[], d: RouteDecision, at: number) { return this.write((s) => void s.enqueueRouted(msg, events, d, at)); }
   claimIncoming(limit: number) { return this.write((s) => s.claimIncoming(limit)); }
   route(id: MessageId, d: RouteDecision, at: number) { return this.write((s) => void s.route(id, d, at)); }
   claimDue(tenantId: TenantId, now: number, limit: number) { return this.write((s) => s.claimDue(tenantId, now, limit)); }

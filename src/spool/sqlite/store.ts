@@ -129,12 +129,6 @@ export class SqliteSpoolStore {
     for (const ev of events) this.event(msg.id, at, ev);
   }
 
-  /** enqueue then route, in the caller's transaction; true when the message is already done (rejected, dropped). */
-  enqueueRouted(msg: NewMessage, events: readonly SpoolEvent[], d: RouteDecision, at: number): boolean {
-    this.enqueue(msg, events);
-    return this.route(msg.id, d, at);
-  }
-
   claimIncoming(limit: number): IncomingMessage[] {
     const rows = this.st['selIncoming']!.all(limit) as Array<Pick<MessageRow, 'id' | 'tenant_id' | 'source' | 'mail_from' | 'size' | 'received_at'>>;
     return rows.map((r) => {

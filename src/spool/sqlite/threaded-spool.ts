@@ -122,11 +122,6 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
     await this.call<void>('enqueue', [msg, events ?? []]);
     this.cache.set(msg.id, msg.raw);
   }
-  async enqueueRouted(msg: NewMessage, events: readonly SpoolEvent[], d: RouteDecision, at: number): Promise<void> {
-    const done = await this.call<boolean>('enqueueRouted', [msg, events, d, at]);
-    if (!done && d.route.kind === 'deliver') this.cache.set(msg.id, msg.raw);
-    this.routed(msg.id, d, done);
-  }
   claimIncoming(limit: number) { return this.call<IncomingMessage[]>('claimIncoming', [limit]); }
   async route(id: MessageId, d: RouteDecision, at: number): Promise<void> {
     this.routed(id, d, await this.call<boolean>('route', [id, d, at]));

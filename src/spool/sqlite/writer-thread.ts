@@ -38,10 +38,6 @@ function revive(op: WriteOp, args: unknown[]): unknown[] {
     return [{ ...m, raw: asBuffer(m.raw) }, args[1]];
   }
   if (op === 'route') return [args[0], revivePrefix(args[1]), args[2]];
-  if (op === 'enqueueRouted') {
-    const m = args[0] as { raw: Uint8Array };
-    return [{ ...m, raw: asBuffer(m.raw) }, args[1], revivePrefix(args[2]), args[3]];
-  }
   return args;
 }
 
