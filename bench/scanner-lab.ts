@@ -4,20 +4,14 @@
  * trying feature and training variants quickly. Usage:
  *   node dist/bench/scanner-lab.js [--seeds 1,2,3] [--folds-seed N] [--dump]
  */
-import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
-import { TRAIN_MAX_TEXT, TRAIN_MAX_URLS } from '../src/scan/dataset.js';
+import { prepareCorpus } from './lib/scanner-corpus.js';
+import { loadStdlibCorpus } from '../src/scan/corpus.js';
 import { recallAtFpr, stratifiedFolds } from '../src/scan/evaluate.js';
 import type { Scored } from '../src/scan/evaluate.js';
-import { createFeatureExtractor } from '../src/scan/features.js';
-import { parseMessage } from '../src/scan/mime/parse.js';
 import { logit, sigmoid } from '../src/scan/model.js';
-import { resolveOptions } from '../src/scan/options.js';
-import { RULES } from '../src/scan/rules/index.js';
 import { DEFAULT_TRAIN_OPTIONS, prng, trainModel } from '../src/scan/train.js';
-import type { Example, TrainOptions } from '../src/scan/train.js';
-import { createUrlAnalyzer } from '../src/scan/urls.js';
-import { buildView } from '../src/scan/view.js';
-import { isShortPlainMessage, SHORT_MESSAGE_MAX_LOGIT } from '../src/scan/short-message.js';
+import type { TrainOptions } from '../src/scan/train.js';
+import { SHORT_MESSAGE_MAX_LOGIT } from '../src/scan/short-message.js';
 
 const arg = (name: string, d: string): string => {
   const i = process.argv.indexOf(name);
@@ -29,36 +23,10 @@ const dump = process.argv.includes('--dump');
 const topts: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...(JSON.parse(arg('--train', '{}')) as Partial<TrainOptions>) };
 const pct = (x: number): string => (x * 100).toFixed(2);
 
-function receivedAt(raw: Buffer): number | undefined {
-  const t = mboxTime(raw);
-  if (t !== undefined) return t;
-  const m = /^Date:\s*(.+)$/im.exec(raw.toString('latin1', 0, Math.min(raw.length, 16384)));
-  const d = m ? Date.parse(m[1]!) : NaN;
-  return Number.isFinite(d) ? d : undefined;
-}
-
 const corpus = loadStdlibCorpus();
-const urls = createUrlAnalyzer();
-const fx = createFeatureExtractor(topts.bits);
-const opts = resolveOptions({});
 const t0 = performance.now();
-const examples: Example[] = [];
-const ruleSum: number[] = [];
-const subjects: string[] = [];
-const guarded: boolean[] = [];
 const useGuard = process.argv.includes('--guard');
-for (const m of corpus) {
-  const view = buildView(parseMessage(m.raw, { maxText: TRAIN_MAX_TEXT, attachmentHead: 65536 }), urls, TRAIN_MAX_TEXT, TRAIN_MAX_URLS);
-  examples.push({ vec: fx.extract(view, 1), label: m.label });
-  const at = receivedAt(m.raw);
-  let s = 0;
-  for (const r of RULES) {
-    if (r.check({ view, ctx: { recipientCount: 1, mailFrom: '' }, now: at ?? Date.now(), recipientLimit: opts.recipientLimit, urls }) !== null) s += opts.weights[r.name];
-  }
-  ruleSum.push(s);
-  subjects.push(view.msg.subject.slice(0, 60));
-  guarded.push(useGuard && isShortPlainMessage(view));
-}
+const { examples, ruleSum, subjects, guarded } = prepareCorpus(corpus, { bits: topts.bits, guard: useGuard });
 const ext = (performance.now() - t0) / 1000;
 const fold = stratifiedFolds(corpus.map((m) => m.label), 5, prng(foldSeed));
 const line: string[] = [];

@@ -5,20 +5,14 @@
  * Variants: base (one run), avg:K (K runs averaged), default (trainModel's
  * defaults), opt:{json} (one run with other options).
  */
-import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
-import { TRAIN_MAX_TEXT, TRAIN_MAX_URLS } from '../src/scan/dataset.js';
+import { prepareCorpus } from './lib/scanner-corpus.js';
+import { loadStdlibCorpus } from '../src/scan/corpus.js';
 import { recallAtFpr, stratifiedFolds } from '../src/scan/evaluate.js';
-import { createFeatureExtractor } from '../src/scan/features.js';
-import { parseMessage } from '../src/scan/mime/parse.js';
 import { logit, sigmoid } from '../src/scan/model.js';
 import type { LinearModel } from '../src/scan/model.js';
-import { resolveOptions } from '../src/scan/options.js';
-import { RULES } from '../src/scan/rules/index.js';
 import { DEFAULT_TRAIN_OPTIONS, prng, trainModel } from '../src/scan/train.js';
 import type { Example, TrainOptions } from '../src/scan/train.js';
-import { createUrlAnalyzer } from '../src/scan/urls.js';
-import { buildView } from '../src/scan/view.js';
-import { isShortPlainMessage, SHORT_MESSAGE_MAX_LOGIT } from '../src/scan/short-message.js';
+import { SHORT_MESSAGE_MAX_LOGIT } from '../src/scan/short-message.js';
 
 const arg = (name: string, d: string): string => {
   const i = process.argv.indexOf(name);
@@ -28,14 +22,6 @@ const seeds = arg('--seeds', '1,2,3').split(',').map(Number);
 const parts = arg('--parts', '20240501,7,11').split(',').map(Number);
 const variants = arg('--variants', 'base').split(',');
 const pct = (x: number): string => (x * 100).toFixed(2);
-
-function receivedAt(raw: Buffer): number | undefined {
-  const t = mboxTime(raw);
-  if (t !== undefined) return t;
-  const m = /^Date:\s*(.+)$/im.exec(raw.toString('latin1', 0, Math.min(raw.length, 16384)));
-  const d = m ? Date.parse(m[1]!) : NaN;
-  return Number.isFinite(d) ? d : undefined;
-}
 
 export function trainVariant(ex: readonly Example[], variant: string, seed: number, o: TrainOptions = DEFAULT_TRAIN_OPTIONS): LinearModel {
   const [kind, a, b] = variant.split(':');
@@ -59,23 +45,7 @@ export function trainVariant(ex: readonly Example[], variant: string, seed: numb
 }
 
 const corpus = loadStdlibCorpus();
-const urls = createUrlAnalyzer();
-const fx = createFeatureExtractor(DEFAULT_TRAIN_OPTIONS.bits);
-const opts = resolveOptions({});
-const examples: Example[] = [];
-const ruleSum: number[] = [];
-const guarded: boolean[] = [];
-for (const m of corpus) {
-  const view = buildView(parseMessage(m.raw, { maxText: TRAIN_MAX_TEXT, attachmentHead: 65536 }), urls, TRAIN_MAX_TEXT, TRAIN_MAX_URLS);
-  examples.push({ vec: fx.extract(view, 1), label: m.label });
-  const at = receivedAt(m.raw);
-  let s = 0;
-  for (const r of RULES) {
-    if (r.check({ view, ctx: { recipientCount: 1, mailFrom: '' }, now: at ?? Date.now(), recipientLimit: opts.recipientLimit, urls }) !== null) s += opts.weights[r.name];
-  }
-  ruleSum.push(s);
-  guarded.push(isShortPlainMessage(view));
-}
+const { examples, ruleSum, guarded } = prepareCorpus(corpus, { bits: DEFAULT_TRAIN_OPTIONS.bits, guard: true });
 const cap = (v: number, i: number): number => (guarded[i] ? Math.min(v, SHORT_MESSAGE_MAX_LOGIT) : v);
 for (const variant of variants) {
   const out: string[] = [];

@@ -13,7 +13,8 @@
  * --parser postal-mime to run the full scan of (c) with postal-mime as the
  * MIME parser (the comparison behind src/scan/mime/parse.ts).
  */
-import { loadStdlibCorpus, mboxTime } from '../src/scan/corpus.js';
+import { receivedAt } from './lib/scanner-corpus.js';
+import { loadStdlibCorpus } from '../src/scan/corpus.js';
 import type { CorpusMessage } from '../src/scan/corpus.js';
 import { toExamples } from '../src/scan/dataset.js';
 import { bestF1, confusionAt, recallAtFpr, stratifiedFolds } from '../src/scan/evaluate.js';
@@ -36,14 +37,6 @@ if (parser !== 'fast' && parser !== 'postal-mime') {
   process.exit(2);
 }
 const pct = (x: number): string => (x * 100).toFixed(2) + '%';
-
-function receivedAt(raw: Buffer): number | undefined {
-  const t = mboxTime(raw);
-  if (t !== undefined) return t;
-  const m = /^Date:\s*(.+)$/im.exec(raw.toString('latin1', 0, Math.min(raw.length, 16384)));
-  const d = m ? Date.parse(m[1]!) : NaN;
-  return Number.isFinite(d) ? d : undefined;
-}
 
 async function scoreWith(model: LinearModel, msgs: CorpusMessage[], ex: Example[]): Promise<{ full: Scored[]; model: Scored[] }> {
   const scanner = createScanner({}, { model });
