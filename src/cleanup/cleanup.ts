@@ -118,7 +118,7 @@ export function createCleanup(opts: CleanupOptions): Cleanup {
       ...optional('from', displayValue(fromField, 200)),
       ...optional('messageId', displayValue(getField(kept, 'message-id'), 250)),
     };
-    const incoming: IncomingMessage = { id, tenantId: s.tenantId, source: s.source, envelope: s.envelope, receivedAt: now, size: raw.length };
+    const incoming: IncomingMessage = { id, tenantId: s.tenantId, source: s.source, envelope: s.envelope, receivedAt: now, size: raw.length, fresh: true };
     try {
       const msg = { id, tenantId: s.tenantId, source: s.source, clientIp: s.clientIp, envelope: s.envelope, raw, receivedAt: now, summary, claimed: handoff !== undefined };
       const events = [

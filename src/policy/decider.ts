@@ -60,7 +60,8 @@ export function createPolicyDecider(o: PolicyDeciderOptions): PolicyDecider {
   const counts = { deliver: 0, quarantine: 0, reject: 0, drop: 0 };
   const decide = async (m: Parameters<Decider>[0], body: Buffer): Promise<RouteDecision> => {
     const internal = m.source === 'bounce' || m.source === 'alert';
-    const release = internal || !o.releaseOf ? null : await o.releaseOf(m.id);
+    // Only a message claimed from the spool can carry a release (a fresh one was never quarantined): no read per new message.
+    const release = internal || m.fresh || !o.releaseOf ? null : await o.releaseOf(m.id);
     let verdict: Verdict | undefined;
     let senderDomain: { domain: string; status: Awaited<ReturnType<SenderDomainCheck>> } | undefined;
     if (!internal) {

@@ -61,6 +61,8 @@ export interface IncomingMessage {
   readonly envelope: Envelope;
   readonly receivedAt: number;
   readonly size: number;
+  /** Handed over by cleanup right after its first durable write: it cannot have been released from quarantine. */
+  readonly fresh?: boolean;
 }
 
 export interface RouteDecision {
