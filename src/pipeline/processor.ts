@@ -10,9 +10,11 @@
  * the processor's batches keep the worker threads and the spool writer busier
  * than per-message decisions inside SMTP transactions (docs/benchmarks.md). Runs when kicked and on a slow timer as a safety
  * net. Bounded: at most `batch` messages, and about BATCH_BYTES of them, in
- * flight at once. A decider error
- * leaves the message to be retried after a crash-recovery or restart — it is
- * logged and the message gets a processing-error event, never lost.
+ * flight at once. A decider error (a broken tenant key, a dead worker) is
+ * logged, the message gets a processing-error event and is put back to
+ * incoming after a back-off (retryDelayMs, doubling per failure of the same
+ * message up to an hour), so it is tried again without a restart; never lost.
+ * A restart also puts every undecided message back (Spool.recover).
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -53,7 +55,13 @@ export interface ProcessorOptions {
    * recorded as an event; the routing stands.
    */
   readonly afterRoute?: (msg: IncomingMessage, d: RouteDecision, body: Buffer) => Promise<void>;
+  /** First back-off after a decider error; doubles per failure of the same message, at most an hour. Default 60 s. */
+  readonly retryDelayMs?: number;
 }
+
+const MAX_RETRY_DELAY_MS = 3_600_000;
+/** Failure counts kept for back-off; past this many failing messages the oldest count is forgotten (it restarts at one). */
+const MAX_TRACKED_FAILURES = 10_000;
 
 export class Processor {
   private running = false;
@@ -63,6 +71,8 @@ export class Processor {
   private idle: Promise<void> = Promise.resolve();
   private offered: Array<{ msg: IncomingMessage; body?: Buffer }> = [];
   private offeredBytes = 0;
+  private readonly failures = new Map<string, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly o: ProcessorOptions) {}
 
@@ -124,11 +134,33 @@ export class Processor {
       if (!body) throw new Error('message body missing');
       const d = await this.o.decide(m, body);
       await this.o.spool.route(m.id, d, this.o.clock.now());
+      this.failures.delete(m.id);
       await this.after(m, d, body);
     } catch (e) {
-      this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId }, 'processing failed; message stays incoming until restart');
-      await this.o.spool.appendEvent(m.id, { type: 'processing-error', data: { error: (e as Error).message } }, this.o.clock.now()).catch(() => undefined);
+      const delay = this.retryLater(m.id);
+      this.o.log.error({ err: e, messageId: m.id, tenant: m.tenantId, retryInMs: delay }, 'processing failed; the message is tried again later');
+      await this.o.spool.appendEvent(m.id, { type: 'processing-error', data: { error: (e as Error).message, retryInMs: delay } }, this.o.clock.now()).catch(() => undefined);
     }
+  }
+
+  /** Schedules the message's return to incoming; returns the delay. */
+  private retryLater(id: string): number {
+    const n = (this.failures.get(id) ?? 0) + 1;
+    this.failures.delete(id);
+    this.failures.set(id, n);
+    if (this.failures.size > MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value as string);
+    const delay = Math.min((this.o.retryDelayMs ?? 60_000) * 2 ** (n - 1), MAX_RETRY_DELAY_MS);
+    const t = setTimeout(() => {
+      this.retryTimers.delete(t);
+      if (this.stopped) return;
+      this.o.spool.unclaim(id, this.o.clock.now()).then(
+        (back) => back && this.kick(),
+        (err: unknown) => this.o.log.error({ err, messageId: id }, 'could not put the message back to incoming (a restart will)'),
+      );
+    }, delay);
+    t.unref();
+    this.retryTimers.add(t);
+    return delay;
   }
 
   /** What follows a durable decision: observers, then the policy follow-up (its failure is logged; the route stands). */
@@ -144,6 +176,8 @@ export class Processor {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
     await this.idle;
   }
 }

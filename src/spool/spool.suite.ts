@@ -80,6 +80,18 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       await s.close();
     });
 
+    test('unclaim puts a claimed message back to incoming, once', async () => {
+      const s = await factory.open();
+      const m = makeMessage();
+      await s.enqueue(m);
+      await s.claimIncoming(10);
+      assert.equal(await s.unclaim(m.id, T0), true);
+      assert.equal((await s.getMessage(m.id))?.state, 'incoming');
+      assert.equal(await s.unclaim(m.id, T0), false, 'not in processing any more');
+      assert.deepEqual((await s.claimIncoming(10)).map((c) => c.id), [m.id]);
+      await s.close();
+    });
+
     test('due jobs are claimed once per tenant; results finish the message and drop the body', async () => {
       const s = await factory.open();
       const m = makeMessage({ tenantId: 'fin' });

@@ -159,6 +159,12 @@ export interface Spool {
   enqueue(msg: NewMessage, events?: readonly SpoolEvent[]): Promise<void>;
   /** Claims up to `limit` incoming messages for processing (oldest first). */
   claimIncoming(limit: number): Promise<IncomingMessage[]>;
+  /**
+   * Puts a message the processor claimed but could not decide (a decider
+   * error) back to incoming, so that it is claimed and tried again. False
+   * when it is no longer in processing.
+   */
+  unclaim(id: MessageId, at: number): Promise<boolean>;
   /** Records the processing decision: jobs per domain, quarantine, reject or drop. */
   route(id: MessageId, decision: RouteDecision, at: number): Promise<void>;
   /** Tenants that have queued jobs due at or before `now`. */

@@ -42,6 +42,7 @@ export class SqliteSpool implements Spool, QuarantineSpool {
 
   enqueue(msg: NewMessage, events?: readonly SpoolEvent[]) { return this.write((s) => s.enqueue(msg, events)); }
   claimIncoming(limit: number) { return this.write((s) => s.claimIncoming(limit)); }
+  unclaim(id: MessageId, at: number) { return this.write((s) => s.unclaim(id, at)); }
   route(id: MessageId, d: RouteDecision, at: number) { return this.write((s) => void s.route(id, d, at)); }
   claimDue(tenantId: TenantId, now: number, limit: number) { return this.write((s) => s.claimDue(tenantId, now, limit)); }
   recordAttempt(rec: AttemptRecord) { return this.write((s) => void s.recordAttempt(rec)); }

@@ -110,6 +110,7 @@ export class SqliteSpoolStore {
       doneJobsOfMsg: p(`UPDATE jobs SET state = 'done' WHERE message_id = ? AND state IN ('queued', 'held')`),
       inflightOfMsg: p(`SELECT COUNT(*) AS n FROM jobs WHERE message_id = ? AND state = 'inflight'`),
       recoverMsgs: p(`UPDATE messages SET state = 'incoming' WHERE state = 'processing'`),
+      unclaimMsg: p(`UPDATE messages SET state = 'incoming', updated_at = ? WHERE id = ? AND state = 'processing'`),
       recoverJobs: p(`UPDATE jobs SET state = 'queued' WHERE state = 'inflight'`),
     };
   }
@@ -319,6 +320,10 @@ export class SqliteSpoolStore {
     this.st['setMsgState']!.run('done', at, id);
     this.st['delBody']!.run(id);
     return true;
+  }
+
+  unclaim(id: MessageId, at: number): boolean {
+    return this.st['unclaimMsg']!.run(at, id).changes > 0;
   }
 
   recover(): { messages: number; jobs: number } {

@@ -123,6 +123,7 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
     this.cache.set(msg.id, msg.raw);
   }
   claimIncoming(limit: number) { return this.call<IncomingMessage[]>('claimIncoming', [limit]); }
+  unclaim(id: MessageId, at: number) { return this.call<boolean>('unclaim', [id, at]); }
   async route(id: MessageId, d: RouteDecision, at: number): Promise<void> {
     this.routed(id, d, await this.call<boolean>('route', [id, d, at]));
   }

@@ -5,7 +5,7 @@
  * queued in one turn of the event loop travels as one message, because a
  * postMessage costs far more than the copy of a 5 KB body.
  */
-export const WRITE_OPS = ['enqueue', 'claimIncoming', 'route', 'claimDue', 'recordAttempt', 'release', 'appendEvent', 'retryNow', 'remove', 'recover', 'expireQuarantine', 'cleanReleases'] as const;
+export const WRITE_OPS = ['enqueue', 'claimIncoming', 'unclaim', 'route', 'claimDue', 'recordAttempt', 'release', 'appendEvent', 'retryNow', 'remove', 'recover', 'expireQuarantine', 'cleanReleases'] as const;
 export type WriteOp = (typeof WRITE_OPS)[number];
 
 export type WriterRequest = { id: number; op: WriteOp; args: unknown[] } | { id: number; op: 'close'; args: [] };
