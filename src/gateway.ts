@@ -48,6 +48,7 @@ import { EventBus } from './events/bus.js';
 import type { ReputationSignals } from './reputation/signals.js';
 import { wireReputation } from './reputation/wiring.js';
 import { reputationReport } from './reputation/report.js';
+import { ReputationStore } from './reputation/store.js';
 import { startFeedback, type FeedbackHandle } from './feedback/gateway-part.js';
 import { openOperations, type Operations } from './admin/wiring.js';
 import { openIpHealth, type IpHealth } from './pools/ip-health.js';
@@ -169,7 +170,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   // The processor takes new messages straight from cleanup (late-bound: the
   // engine's bouncer submits through cleanup, and the processor wakes the engine).
   let processor: Processor | undefined;
-  const limits = new TenantLimits({ config: config.limits, store: new LimitStore(state), clock, events });
+  const limitStore = new LimitStore(state);
+  const limits = new TenantLimits({ config: config.limits, store: limitStore, clock, events });
   undo.push(() => limits.save());
   const cleanup = createCleanup({
     spool, clock, hostname: config.platform.hostname, ownsDomain: (t, d) => tenants.ownsDomain(t, d),
@@ -236,7 +238,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const http: Server = createHttpServer(
     buildRouter(
       ops.api({
-        spool, pools, kickDelivery: () => engine.kick(),
+        spool, pools, kickDelivery: () => engine.kick(), ipHealth,
+        policies: policy.store, limitStore, suppressions: feedback.suppressions, reports: feedback.reports, reputation: new ReputationStore(state),
         reputationReport: (t) => reputationReport({ db: state, config, clock, ...(rep.engine ? { engine: rep.engine } : {}) }, t),
         submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients },
         dkim: { keys: dkimKeys, tenants, platformDomain: config.platform.domain, now: () => clock.now() },

@@ -28,6 +28,8 @@ import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { WebhookStore } from '../webhooks/store.js';
 import { OperatorTokens } from './operator-tokens.js';
 import { QueueSearch } from './queue-search.js';
+import { QuarantineAdmin } from '../quarantine/admin.js';
+import { openSpoolDb } from '../spool/sqlite/open.js';
 
 export interface OperationsOptions {
   readonly config: Config;
@@ -45,6 +47,7 @@ export interface Operations {
   readonly dispatcher: WebhookDispatcher;
   readonly metrics: GatewayMetrics | undefined;
   readonly queue: QueueSearch;
+  readonly quarantine: QuarantineAdmin;
   readonly operators: OperatorTokens;
   /** The web console's series and tenants overview (stats/service.ts). */
   readonly stats: ConsoleStats;
@@ -58,7 +61,7 @@ export interface Operations {
   timed(d: Decider): Decider;
   /** HTTP server hook: one finished request. */
   onHttp(route: string | undefined, status: number): void;
-  api(o: Pick<ApiServices, 'spool' | 'submit' | 'pools' | 'dkim' | 'kickDelivery' | 'reputationReport'>): ApiServices;
+  api(o: Pick<ApiServices, 'spool' | 'submit' | 'pools' | 'dkim' | 'kickDelivery' | 'reputationReport' | 'ipHealth' | 'policies' | 'limitStore' | 'suppressions' | 'reports' | 'reputation'>): ApiServices;
   start(): void;
   /** Stops the dispatcher (waiting up to graceMs), flushes and closes the event store and the queue connection. */
   stop(graceMs: number): Promise<void>;
@@ -73,9 +76,11 @@ export function openOperations(o: OperationsOptions): Operations {
     onError: (err) => log.error({ err }, 'event store: writing events failed (kept buffered, retried)'),
   });
   let queue: QueueSearch | undefined;
+  let quarantine: QuarantineAdmin | undefined;
   try {
     const webhooks = new WebhookStore(eventStore.db, clock, config.platform.masterKey, () => eventStore.subscriptionsChanged());
     queue = new QueueSearch(o.spoolFile);
+    quarantine = new QuarantineAdmin(openSpoolDb(o.spoolFile), clock);
     const operators = new OperatorTokens(o.state, clock);
     const w = config.webhooks;
     const metrics = config.metrics.enabled
@@ -113,8 +118,9 @@ export function openOperations(o: OperationsOptions): Operations {
       },
       onError: (err) => log.error({ err }, 'console stats: sampling the queue failed'),
     });
+    const qa = quarantine;
     return {
-      eventStore, webhooks, dispatcher, metrics, queue: q, operators, stats,
+      eventStore, webhooks, dispatcher, metrics, queue: q, quarantine: qa, operators, stats,
       received: (m) => bus.emit(receivedEvent(m, clock.now())),
       routed: (m, d) => {
         for (const e of routedEvents(m, d, clock.now())) bus.emit(e);
@@ -134,7 +140,7 @@ export function openOperations(o: OperationsOptions): Operations {
             }
           : d,
       onHttp: (route, status) => metrics?.observeHttp(route ?? 'unmatched', status),
-      api: (x) => ({ config, clock, tenants: o.tenants, queue: q, events: eventStore, webhooks, operators, stats, ...(metrics ? { metrics } : {}), ...x }),
+      api: (x) => ({ config, clock, tenants: o.tenants, queue: q, quarantine: qa, events: eventStore, webhooks, operators, stats, ...(metrics ? { metrics } : {}), ...x }),
       start: () => {
         eventStore.start();
         dispatcher.start();
@@ -147,10 +153,12 @@ export function openOperations(o: OperationsOptions): Operations {
         await dispatcher.stop(graceMs);
         await eventStore.close();
         q.close();
+        qa.close();
       },
     };
   } catch (e) {
     queue?.close();
+    quarantine?.close();
     void eventStore.close();
     throw e;
   }

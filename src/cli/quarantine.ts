@@ -3,7 +3,7 @@
  * verdict and reasons, released (re-scanned and routed by the current policy
  * in the gateway) or deleted, one by one (IDs) or in bulk (`--all` with
  * filters: --tenant, --class, --older-than, --newer-than). Bulk work runs in
- * short batches with a progress line per second; see quarantine/admin.ts for
+ * short batches with a progress bar on a terminal (plain lines otherwise, cli/progress.ts); see quarantine/admin.ts for
  * how this shares the spool with a running gateway.
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ import { isClass } from '../policy/action.js';
 import { QuarantineAdmin, type BulkOp } from '../quarantine/admin.js';
 import type { QuarantineFilter } from '../quarantine/types.js';
 import { CliError, iso, table, withSpool, type ConfigLoader, type Io } from './io.js';
+import { createProgress } from './progress.js';
 
 const options = {
   config: { type: 'string' }, json: { type: 'boolean' }, tenant: { type: 'string' }, class: { type: 'string' },
@@ -107,15 +108,13 @@ export async function quarantineCommand(args: string[], io: Io, loadConfig: Conf
       const verb = sub === 'release' ? 'released' : 'deleted';
       if (values.all) {
         if (ids.length > 0) throw new CliError('give either message IDs or --all with filters, not both');
-        let lastLine = 0;
-        const r = admin.bulk(filter, op, {
-          batch: positiveInt(values.batch, '--batch', 500),
-          onProgress: (p) => {
-            if (p.elapsedMs - lastLine < 1000) return;
-            lastLine = p.elapsedMs;
-            io.err(`${verb} ${p.done}/${p.total} (${p.total ? Math.floor((100 * p.done) / p.total) : 100} %) in ${(p.elapsedMs / 1000).toFixed(1)} s`);
-          },
-        });
+        const progress = createProgress({ label: verb, total: 0, unit: 'messages' });
+        let r;
+        try {
+          r = admin.bulk(filter, op, { batch: positiveInt(values.batch, '--batch', 500), onProgress: (p) => progress.update(p.done, p.total) });
+        } finally {
+          progress.stop();
+        }
         if (values.json) io.out(JSON.stringify({ [verb]: r.done, ms: Math.round(r.elapsedMs) }));
         else io.out(`${verb} ${r.done} message(s) in ${(r.elapsedMs / 1000).toFixed(1)} s${sub === 'release' ? `; the gateway re-scans and routes them by the current policy${forcePool ? ` (forced pool ${forcePool})` : ''}` : ''}`);
         return 0;

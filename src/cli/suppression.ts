@@ -1,72 +1,81 @@
 /**
  * `outpost suppression list|add|remove|import|export TENANT …`: a tenant's
- * suppression list (src/suppression/store.ts) in the state database, shared
- * with a running gateway (changes apply to the next submission).
+ * suppression list, through the service functions the API uses
+ * (src/admin/suppression.ts), in the state database shared with a running
+ * gateway (changes apply to the next submission).
  *
- *   list TENANT [--json]
+ *   list TENANT [--reason R] [--prefix P] [--limit N] [--json]
  *   add TENANT ADDRESS [--reason R]      (reason default 'manual')
  *   remove TENANT ADDRESS
- *   import TENANT FILE                   CSV recipient,reason,date (header optional)
+ *   import TENANT FILE                   CSV recipient,reason,date (header optional); progress on stderr
  *   export TENANT [FILE]                 CSV to FILE or stdout
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
-import { CsvError, formatCsv, parseCsv } from '../suppression/csv.js';
+import { addSuppression, exportSuppressions, importSuppressions, listSuppressions, removeSuppression } from '../admin/suppression.js';
 import { SuppressionStore } from '../suppression/store.js';
-import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
+import { CliError, table, withState, type ConfigLoader, type Io } from './io.js';
+import { createProgress } from './progress.js';
 
-const USAGE = 'usage: outpost suppression list TENANT | add TENANT ADDRESS [--reason R] | remove TENANT ADDRESS | import TENANT FILE | export TENANT [FILE]';
+const USAGE = 'usage: outpost suppression list TENANT [--reason R] [--prefix P] [--limit N] | add TENANT ADDRESS [--reason R] | remove TENANT ADDRESS | import TENANT FILE | export TENANT [FILE]';
 
 export async function suppressionCommand(args: string[], io: Io, loadConfig: ConfigLoader): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean' }, reason: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { config: { type: 'string' }, json: { type: 'boolean' }, reason: { type: 'string' }, prefix: { type: 'string' }, limit: { type: 'string' } },
+  });
   const [sub, tenant, arg] = positionals;
   if (!sub || !tenant) throw new CliError(USAGE);
   const config = loadConfig(values.config);
   return withState(config, (db, tenants) => {
-    if (!tenants.get(tenant)) throw new CliError(`no tenant named "${tenant}"`, 1);
     const store = new SuppressionStore(db, systemClock);
     switch (sub) {
       case 'list': {
-        const rows = store.list(tenant);
-        if (values.json) io.out(JSON.stringify(rows));
-        else io.out(rows.length === 0 ? `no suppressed recipients for ${tenant}` : table([['RECIPIENT', 'REASON', 'SOURCE', 'SINCE', 'MESSAGE'], ...rows.map((r) => [r.rcpt, r.reason, r.source, iso(r.createdAt), r.messageId ?? '-'])]));
+        const limit = values.limit === undefined ? 100_000 : Number(values.limit);
+        if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit: expected a positive whole number, got "${values.limit}"`);
+        const { items } = listSuppressions(tenants, store, tenant, { ...(values.reason ? { reason: values.reason } : {}), ...(values.prefix ? { prefix: values.prefix } : {}) }, limit);
+        if (values.json) io.out(JSON.stringify(items));
+        else io.out(items.length === 0 ? `no suppressed recipients for ${tenant}` : table([['RECIPIENT', 'REASON', 'SOURCE', 'SINCE', 'MESSAGE'], ...items.map((r) => [r.address, r.reason, r.source, r.createdAt.replace(/\.\d{3}Z$/, 'Z'), r.messageId ?? '-'])]));
         return 0;
       }
       case 'add': {
         if (!arg) throw new CliError(USAGE);
-        if (!/^[^@\s]+@[^@\s]+$/.test(arg)) throw new CliError(`"${arg}" is not an e-mail address`);
-        const added = store.add({ tenantId: tenant, rcpt: arg, reason: values.reason ?? 'manual', source: 'cli' });
-        io.out(added ? `${arg.toLowerCase()} suppressed for ${tenant}` : `${arg.toLowerCase()} was already suppressed for ${tenant}`);
+        const r = addSuppression(tenants, store, tenant, arg, values.reason ?? 'manual', 'cli');
+        io.out(r.added ? `${r.entry.address} suppressed for ${tenant}` : `${r.entry.address} was already suppressed for ${tenant}`);
         return 0;
       }
       case 'remove': {
         if (!arg) throw new CliError(USAGE);
-        if (!store.remove(tenant, arg)) throw new CliError(`${arg} is not on the suppression list of ${tenant}`, 1);
+        removeSuppression(tenants, store, tenant, arg);
         io.out(`${arg.toLowerCase()} removed from the suppression list of ${tenant}`);
         return 0;
       }
       case 'import': {
         if (!arg) throw new CliError(USAGE);
-        let rows;
+        let text: string;
         try {
-          rows = parseCsv(readFileSync(arg, 'utf8'), systemClock.now());
+          text = readFileSync(arg, 'utf8');
         } catch (e) {
-          if (e instanceof CsvError) throw new CliError(`${arg}: ${e.message}`, 1);
           throw new CliError(`cannot read ${arg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 1);
         }
-        let added = 0;
-        db.transaction(() => {
-          for (const r of rows) if (store.add({ tenantId: tenant, rcpt: r.rcpt, reason: r.reason, source: 'import', at: r.at })) added++;
-        })();
-        io.out(`imported ${rows.length} rows for ${tenant}: ${added} added, ${rows.length - added} already suppressed`);
+        const progress = createProgress({ label: `importing into ${tenant}`, total: 0, unit: 'rows' });
+        try {
+          const r = importSuppressions(tenants, store, tenant, text, systemClock.now(), { onProgress: (done, total) => progress.update(done, total) });
+          progress.stop();
+          io.out(`imported ${r.rows} rows for ${tenant}: ${r.added} added, ${r.existing} already suppressed`);
+        } catch (e) {
+          progress.stop();
+          if (e instanceof Error && e.name === 'ServiceError') throw new CliError(`${arg}: ${e.message.replace(/^csv: /, '')}`, 1);
+          throw e;
+        }
         return 0;
       }
       case 'export': {
-        const csv = formatCsv(store.list(tenant));
+        const { csv, rows } = exportSuppressions(tenants, store, tenant);
         if (arg) {
           writeFileSync(arg, csv);
-          io.out(`wrote ${store.count(tenant)} rows to ${arg}`);
+          io.out(`wrote ${rows} rows to ${arg}`);
         } else {
           io.out(csv.trimEnd());
         }

@@ -135,6 +135,8 @@ const quarantine = z.strictObject({
   notifySenderOnExpiry: z.boolean().default(true),
   /** How often the gateway looks for expired quarantined mail. */
   sweepInterval: duration.prefault('1m'),
+  /** May a tenant release its own quarantined mail over the tenant API (it always may list, show and delete it)? */
+  tenantRelease: z.boolean().default(false),
 });
 
 /** Sliding-window sending limits; 0 = no limit. */

@@ -11,6 +11,8 @@ export interface QuarantineFilter {
   readonly before?: number;
   /** Quarantined at or after this time: "newer than". */
   readonly after?: number;
+  /** The verdict names this rule among its reasons (not indexed: filters the other conditions' rows). */
+  readonly reason?: string;
 }
 
 export interface QuarantinedMessage {

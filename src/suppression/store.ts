@@ -112,6 +112,36 @@ export class SuppressionStore {
     return (this.db.prepare('SELECT * FROM suppressions WHERE tenant_id = ? ORDER BY created_at, rcpt').all(tenantId) as Row[]).map(toSuppression);
   }
 
+  /**
+   * A page of the tenant's list in address order after `afterRcpt`: optional
+   * exact reason and address prefix (a range on the primary key).
+   */
+  page(tenantId: TenantId, f: { reason?: string; prefix?: string }, limit: number, afterRcpt?: string): Suppression[] {
+    const where = ['tenant_id = ?'];
+    const args: Array<string | number> = [tenantId];
+    if (f.prefix) {
+      const p = f.prefix.toLowerCase();
+      where.push('rcpt >= ? AND rcpt < ?');
+      args.push(p, p + '\u{10FFFF}');
+    }
+    if (afterRcpt !== undefined) (where.push('rcpt > ?'), args.push(afterRcpt));
+    if (f.reason !== undefined) (where.push('reason = ?'), args.push(f.reason));
+    return (this.db.prepare(`SELECT * FROM suppressions WHERE ${where.join(' AND ')} ORDER BY rcpt LIMIT ?`).all(...args, limit) as Row[]).map(toSuppression);
+  }
+
+  /** Adds many entries in transactions of `batch`; `onBatch` after each with the rows done so far. Returns how many were new. */
+  addMany(tenantId: TenantId, rows: ReadonlyArray<{ rcpt: string; reason: string; at: number }>, source: string, batch = 1000, onBatch?: (done: number) => void): number {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += batch) {
+      const part = rows.slice(i, i + batch);
+      this.db.transaction(() => {
+        for (const r of part) if (this.add({ tenantId, rcpt: r.rcpt, reason: r.reason, source, at: r.at })) added++;
+      })();
+      onBatch?.(Math.min(rows.length, i + batch));
+    }
+    return added;
+  }
+
   count(tenantId: TenantId): number {
     return (this.db.prepare('SELECT count(*) AS n FROM suppressions WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
   }

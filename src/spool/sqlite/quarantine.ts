@@ -22,6 +22,17 @@ export interface Cursor {
 }
 
 const CLASS_EXPR = `json_extract(verdict, '$.class')`;
+const LIST_COLUMNS = `id, tenant_id, mail_from, rcpt_count, size, received_at, updated_at, ${CLASS_EXPR} AS cls, json_extract(verdict, '$.score') AS score, subject, json_extract(route, '$.why') AS why`;
+
+interface ListRow {
+  id: string; tenant_id: string; mail_from: string; rcpt_count: number; size: number; received_at: number; updated_at: number;
+  cls: string | null; score: number | null; subject: string | null; why: string | null;
+}
+
+const toHeld = (r: ListRow): QuarantinedMessage => ({
+  id: r.id, tenantId: r.tenant_id, mailFrom: r.mail_from, recipients: r.rcpt_count, size: r.size, receivedAt: r.received_at,
+  quarantinedAt: r.updated_at, cls: r.cls as VerdictClass | null, score: r.score, subject: r.subject, why: r.why,
+});
 
 export class SqliteQuarantine {
   private readonly cache = new Map<string, Statement>();
@@ -74,6 +85,12 @@ export class SqliteQuarantine {
       args.push(f.after);
       key += 'a';
     }
+    if (f.reason !== undefined) {
+      // Not indexed: filters the rows the partial index yields (the verdict's reasons are a few entries each).
+      parts.push(`EXISTS (SELECT 1 FROM json_each(verdict, '$.reasons') WHERE json_extract(value, '$.rule') = ?)`);
+      args.push(f.reason);
+      key += 'r';
+    }
     if (cursor) {
       parts.push('(updated_at, id) > (?, ?)');
       args.push(cursor.at, cursor.id);
@@ -95,21 +112,43 @@ export class SqliteQuarantine {
   /** Held messages matching the filter, oldest quarantined first, after the cursor. */
   list(f: QuarantineFilter, limit: number, cursor: Cursor | null = null): QuarantinedMessage[] {
     const w = this.where(f, cursor);
-    const rows = this.prep(`list:${w.key}`, `SELECT id, tenant_id, mail_from, rcpt_count, size, received_at, updated_at, ${CLASS_EXPR} AS cls,
-        json_extract(verdict, '$.score') AS score, subject, json_extract(route, '$.why') AS why
-        FROM ${w.from} WHERE ${w.sql} ORDER BY updated_at, id LIMIT ?`).all(...w.args, limit) as Array<{
-      id: string; tenant_id: string; mail_from: string; rcpt_count: number; size: number; received_at: number; updated_at: number;
-      cls: string | null; score: number | null; subject: string | null; why: string | null;
-    }>;
-    return rows.map((r) => ({
-      id: r.id, tenantId: r.tenant_id, mailFrom: r.mail_from, recipients: r.rcpt_count, size: r.size, receivedAt: r.received_at,
-      quarantinedAt: r.updated_at, cls: r.cls as VerdictClass | null, score: r.score, subject: r.subject, why: r.why,
-    }));
+    const rows = this.prep(`list:${w.key}`, `SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY updated_at, id LIMIT ?`).all(...w.args, limit) as ListRow[];
+    return rows.map(toHeld);
+  }
+
+  /** One held message by id (primary key), or null when it is not in quarantine. */
+  get(id: MessageId): QuarantinedMessage | null {
+    const r = this.prep('get', `SELECT ${LIST_COLUMNS} FROM messages WHERE id = ? AND state = 'quarantined'`).get(id) as ListRow | undefined;
+    return r ? toHeld(r) : null;
   }
 
   count(f: QuarantineFilter): number {
     const w = this.where(f, null);
     return (this.prep(`count:${w.key}`, `SELECT COUNT(*) AS n FROM ${w.from} WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+  }
+
+  /**
+   * What a list view adds to rows of list(): each message's recipients still
+   * pending and its verdict's reasons (strongest first). One query per kind for
+   * the whole page.
+   */
+  details(ids: readonly MessageId[]): Map<MessageId, { rcpts: string[]; reasons: Array<{ rule: string; weight: number; detail: string }> }> {
+    const out = new Map<MessageId, { rcpts: string[]; reasons: Array<{ rule: string; weight: number; detail: string }> }>();
+    if (ids.length === 0) return out;
+    for (const id of ids) out.set(id, { rcpts: [], reasons: [] });
+    const marks = ids.map(() => '?').join(',');
+    for (const r of this.db.prepare(`SELECT message_id, rcpt FROM recipients WHERE message_id IN (${marks}) ORDER BY message_id, idx`).all(...ids) as Array<{ message_id: string; rcpt: string }>) {
+      out.get(r.message_id)?.rcpts.push(r.rcpt);
+    }
+    for (const r of this.db.prepare(`SELECT id, json_extract(verdict, '$.reasons') AS reasons FROM messages WHERE id IN (${marks})`).all(...ids) as Array<{ id: string; reasons: string | null }>) {
+      try {
+        const list = r.reasons ? (JSON.parse(r.reasons) as Array<{ rule: string; weight: number; detail: string }>) : [];
+        out.get(r.id)!.reasons.push(...list.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)));
+      } catch {
+        // a verdict we cannot read shows no reasons
+      }
+    }
+    return out;
   }
 
   /** One page of ids for a bulk operation. */

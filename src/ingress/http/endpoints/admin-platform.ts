@@ -23,9 +23,9 @@ export default [
     handler: async ({ s, body }) => dkimKeyView((await generateKey(s.dkim, body.domain, { ...(body.selector ? { selector: body.selector } : {}), algo: body.algorithm })).key),
   }),
   endpoint({
-    method: 'GET', path: '/v1/admin/pools', auth: 'operator', tag: 'admin: pools', summary: 'Pools with their IPs and rotation state',
+    method: 'GET', path: '/v1/admin/pools', auth: 'operator', tag: 'admin: pools', summary: 'Pools with their IPs: rotation, DNSBL status per zone, warm-up, holds',
     response: { status: 200, description: 'Pools', schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Pool' } } } } },
-    handler: ({ s }) => ({ data: listPools(s.pools) }),
+    handler: ({ s }) => ({ data: listPools(s.pools, s.ipHealth) }),
   }),
   ...(['disable', 'enable'] as const).map((op) =>
     endpoint({

@@ -15,6 +15,8 @@ import adminTenants from './admin-tenants.js';
 import adminPlatform from './admin-platform.js';
 import adminQueue from './admin-queue.js';
 import reputation from './reputation.js';
+import quarantine from './quarantine.js';
+import adminIps from './admin-ips.js';
 
 export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...system,
@@ -23,8 +25,11 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...events,
   ...webhooks,
   ...stats,
+  // Tenant DELETEs before admin-tenants: the isolation walk runs DELETEs last in table order, and revoking A's key is one of them.
+  ...quarantine,
   ...adminTenants,
   ...adminPlatform,
   ...adminQueue,
   ...reputation,
+  ...adminIps,
 ];

@@ -36,7 +36,18 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
       record: { type: 'object', description: 'The DNS TXT record to publish', properties: { name: str, type: { const: 'TXT' }, value: str, zoneFile: str } },
     },
   },
-  Ip: { type: 'object', properties: { pool: str, ip: str, helo: str, rotation: { enum: ['in', 'out'] }, reason: str, changedAt: { type: ['string', 'null'], format: 'date-time' } } },
+  Ip: {
+    type: 'object',
+    properties: {
+      pool: str, ip: str, helo: str, rotation: { enum: ['in', 'out'] }, reason: str, changedAt: { type: ['string', 'null'], format: 'date-time' },
+      dnsbl: {
+        type: 'object', description: 'Open listings per monitored zone (checkedAt: the monitor\'s last check of that zone)',
+        properties: { listed: { type: 'boolean' }, zones: { type: 'array', items: { type: 'object', properties: { zone: str, listed: { type: 'boolean' }, since: { type: ['string', 'null'], format: 'date-time' }, checkedAt: { type: ['string', 'null'], format: 'date-time' } } } } },
+      },
+      warmup: { type: ['object', 'null'], description: 'null: no warm-up schedule', properties: { day: { type: 'integer' }, quota: { type: ['integer', 'null'], description: "Today's limit; null once the schedule is over" }, sentToday: { type: 'integer' } } },
+      holds: { type: 'array', description: 'Automatic holds keeping the IP out (DNSBL listings…)', items: { type: 'object', properties: { reason: str, since: time } } },
+    },
+  },
   Pool: {
     type: 'object',
     properties: { name: str, maxConnectionsPerDestination: { type: 'integer' }, maxConnectionsPerIp: { type: 'integer' }, messagesPerConnection: { type: 'integer' }, ips: { type: 'array', items: { $ref: '#/components/schemas/Ip' } } },
@@ -53,6 +64,21 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
       recipients: { type: 'array', items: { type: 'object', properties: { rcpt: str, state: str, reply } } },
       jobs: { type: 'array', description: 'admin API only', items: { type: 'object' } },
       events: { type: 'array', items: { $ref: '#/components/schemas/MessageEvent' } },
+    },
+  },
+  QuarantineItem: {
+    type: 'object',
+    properties: {
+      id: str, tenant: str, from: str, rcpts: { type: 'array', items: str }, subject: strOrNull, class: { enum: ['clean', 'bulk', 'suspect', 'spam', null] }, score: { type: ['number', 'null'] },
+      reasons: { type: 'array', items: str, description: 'The verdict reasons, strongest first ("rule: detail")' }, quarantinedAt: time, expiresAt: { ...time, description: 'When it expires unreleased (quarantine.expireAfter)' }, size: { type: 'integer' },
+    },
+  },
+  StateChange: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, at: time, from: { enum: ['normal', 'watch', 'throttled', 'high-risk-only', 'suspended'] }, to: { enum: ['normal', 'watch', 'throttled', 'high-risk-only', 'suspended'] }, reason: str,
+      evidence: { type: 'array', description: 'The readings that moved it: signal, window, value, volume, threshold, level', items: { type: 'object' } },
+      by: { ...str, description: "'engine' or the operator" }, trigger: { enum: ['evidence', 'recovery', 'reinstate', 'operator'] },
     },
   },
   MessageEvent: { type: 'object', properties: { at: time, type: str, data: { type: 'object' } } },
