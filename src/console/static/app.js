@@ -56,7 +56,7 @@ function Login({ onLogin }) {
 
 const NAV = {
   operator: [['#/', 'Dashboard'], ['#/tenants', 'Tenants'], ['#/quarantine', 'Quarantine'], ['#/pools', 'Pools & IPs'], ['#/messages', 'Messages']],
-  tenant: [['#/', 'Dashboard'], ['#/messages', 'Messages'], ['#/quarantine', 'Quarantine'], ['#/suppression', 'Suppression'], ['#/standing', 'Standing']],
+  tenant: [['#/', 'Dashboard'], ['#/messages', 'Messages'], ['#/quarantine', 'Quarantine'], ['#/standing', 'Standing']],
 };
 
 function route(hash, s) {

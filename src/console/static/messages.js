@@ -68,6 +68,8 @@ export function Messages({ kind }) {
   </div>`;
 }
 
+export const replyText = (r) => [r.code, r.enhanced, r.text].filter((x) => x !== undefined && x !== null && x !== '').join(' ');
+
 function describe(e) {
   const d = e.data ?? {};
   const facts = [];
@@ -77,9 +79,9 @@ function describe(e) {
   }
   bits[0] = facts.join(' · ');
   if (Array.isArray(d.recipients)) {
-    for (const r of d.recipients) bits.push(typeof r === 'string' ? r : `${r.rcpt ?? ''} ${r.reply ? `→ ${r.reply.code ?? ''} ${r.reply.enhanced ?? ''} ${r.reply.text ?? ''}` : ''}`.trim());
+    for (const r of d.recipients) bits.push(typeof r === 'string' ? r : [r.rcpt, r.reply ? `→ ${replyText(r.reply)}` : ''].filter(Boolean).join(' '));
   }
-  if (d.reply && typeof d.reply === 'object') bits.push(`${d.reply.code ?? ''} ${d.reply.enhanced ?? ''} ${d.reply.text ?? ''}`.trim());
+  if (d.reply && typeof d.reply === 'object') bits.push(replyText(d.reply));
   return bits;
 }
 
@@ -138,7 +140,7 @@ export function MessagePage({ id, kind }) {
         </div>
         <section class="card"><h3>Recipients</h3>
           <table class="table compact"><thead><tr><th>Recipient</th><th>State</th><th>Last reply</th></tr></thead>
-          <tbody>${m.recipients.map((r) => html`<tr><td class="mono">${r.rcpt}</td><td><${Badge} state=${r.state} /></td><td class="small">${r.reply ? `${r.reply.code} ${r.reply.enhanced ?? ''} ${r.reply.text ?? ''}` : '–'}</td></tr>`)}</tbody></table>
+          <tbody>${m.recipients.map((r) => html`<tr><td class="mono">${r.rcpt}</td><td><${Badge} state=${r.state} /></td><td class="small">${r.reply ? replyText(r.reply) : '–'}</td></tr>`)}</tbody></table>
         </section>
         ${admin && m.jobs?.length
           ? html`<section class="card"><h3>Delivery jobs</h3>

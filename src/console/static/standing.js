@@ -34,7 +34,7 @@ export function Standing({ report, history, children }) {
       </div>
       <p class="why-reason" data-why>${report.reason || (report.standing === 'normal' ? 'In good standing: no rule over its threshold.' : 'No reason recorded.')}</p>
       ${last && last.to === report.standing && report.standing !== 'normal'
-        ? html`<h4>Evidence at the change (${when(last.at)}, ${last.actor}${last.trigger ? `, ${last.trigger}` : ''})</h4><${EvidenceList} items=${last.evidence} />`
+        ? html`<h4>Evidence at the change (${when(last.at)}, ${last.by ?? last.actor}${last.trigger ? `, ${last.trigger}` : ''})</h4><${EvidenceList} items=${last.evidence} />`
         : null}
       ${report.cleanSince && report.standing !== 'normal' && report.standing !== 'suspended' ? html`<p class="muted small">Clean since ${when(report.cleanSince)}: it steps back once clean long enough.</p>` : null}
     </section>

@@ -7,9 +7,10 @@ import { html, useData } from './util.js';
 
 export function TenantStanding() {
   const { data, error } = useData(() => api('/v1/reputation'), [], 15000);
+  const hist = useData(() => api('/v1/reputation/history', { query: { limit: 50 } }).catch(() => null), []);
   return html`<div class="page">
     <header class="page-head"><div><h1>Your standing</h1><p class="muted">How Outpost rates your recent mail, and why.</p></div></header>
     <${ErrorBox} error=${error} />
-    ${data ? html`<${Standing} report=${data} />` : null}
+    ${data ? html`<${Standing} report=${data} history=${hist.data?.data} />` : null}
   </div>`;
 }
