@@ -43,7 +43,7 @@ function Login({ onLogin }) {
   return html`<main class="login">
     <form class="card login-card" onSubmit=${submit} autocomplete="off">
       <div class="brand big"><img src="/console/favicon.svg" alt="" width="32" height="32" /> Outpost</div>
-      <p class="muted">Operators sign in with an operator token (<code>outpost admin token create</code>); tenants with one of their API keys.</p>
+      <p class="muted">Operators sign in with an operator token (<code>outpost admin token create NAME</code>); tenants with one of their API keys.</p>
       <label class="field"><span>Token or API key</span>
         <input type="password" name="token" value=${token} onInput=${(e) => setToken(e.currentTarget.value)} autofocus required spellcheck="false" />
       </label>

@@ -17,7 +17,7 @@ const OUTCOMES = [
   ['rejected', '--c-rejected', '#64748b'],
 ];
 const POOL_COLOURS = ['--c-p1', '--c-p2', '--c-p3', '--c-p4', '--c-p5', '--c-p6'];
-const RANGES = [[60, '1 hour'], [360, '6 hours'], [1440, '24 hours']];
+const RANGES = [[15, '15 min'], [60, '1 hour'], [360, '6 hours'], [1440, '24 hours']];
 export const LIVE_MS = 5000;
 
 function spamOverall(ts) {
@@ -72,6 +72,6 @@ export function Dashboard({ kind, tenant }) {
 }
 
 function rangeLabel(m) {
-  return m === 60 ? 'last hour' : m === 360 ? 'last 6 h' : 'last 24 h';
+  return m === 15 ? 'last 15 min' : m === 60 ? 'last hour' : m === 360 ? 'last 6 h' : 'last 24 h';
 }
 

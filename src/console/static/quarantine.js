@@ -114,8 +114,8 @@ export function Quarantine({ kind }) {
               <td class="ellipsis small">${q.from}<br /><span class="muted">${q.rcpts.slice(0, 2).join(', ')}${q.rcpts.length > 2 ? ` +${q.rcpts.length - 2}` : ''}</span></td>
               <td class="ellipsis"><a href=${`#/quarantine/${q.id}`}>${q.subject ?? '(no subject)'}</a></td>
               <td>${q.class ? html`<${Badge} state=${q.class} /> <span class="muted small">${q.score === null ? '' : q.score.toFixed(2)}</span>` : '–'}</td>
-              <td><div class="reasons">${q.reasons.slice(0, 3).map((r) => html`<span class="chip">${r}</span>`)}${q.reasons.length > 3 ? html`<span class="muted small">+${q.reasons.length - 3}</span>` : null}</div></td>
-              <td class="nowrap small">${when(q.expiresAt)}</td>
+              <td><div class="reasons">${q.reasons.slice(0, 3).map((r) => html`<span class="chip" title=${r}>${r.split(':')[0]}</span>`)}${q.reasons.length > 3 ? html`<span class="muted small">+${q.reasons.length - 3}</span>` : null}</div></td>
+              <td class="nowrap small" title=${when(q.expiresAt)}>in ${Math.max(0, Math.round((Date.parse(q.expiresAt) - Date.now()) / 86400000))} d</td>
               <td class="nowrap"><button class="btn" onClick=${() => one('release', q.id)} data-release=${q.id}>Release</button> <button class="btn danger" onClick=${() => one('delete', q.id)}>Delete</button></td>
             </tr>`)}</tbody>
           </table></div>
