@@ -33,6 +33,9 @@ before(async () => {
   A['domain'] = 'acme.test';
   A['credentialId'] = t.gw.tenants.credentials('acme').find((c) => c.kind === 'api')!.id;
   A['ip'] = '127.0.0.1';
+  A['address'] = 'acme-only@example.net';
+  assert.equal((await t.call('POST', '/v1/suppressions', { key: t.tenant.apiKey, body: { address: A['address'] } })).status, 201);
+  A['reportId'] = '1';
 });
 after(async () => t.stop());
 
@@ -82,7 +85,7 @@ test('tenant keys never reach admin endpoints (403); operator tokens are not ten
 });
 
 test("tenant B gets 403/404 on tenant A's resources and never sees A's data", async () => {
-  const secrets = [A['messageId']!, A['webhookId']!, 'acme', 'secret plans'];
+  const secrets = [A['messageId']!, A['webhookId']!, 'acme', 'secret plans', A['address']!];
   let walked = 0;
   for (const e of ENDPOINTS.filter((x) => x.auth === 'tenant')) {
     walked++;

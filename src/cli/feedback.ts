@@ -16,10 +16,11 @@ import { systemClock } from '../core/clock.js';
 import { EventBus } from '../events/bus.js';
 import { importFeedback } from '../feedback/import.js';
 import type { ReportOutcome } from '../feedback/report-store.js';
+import { listReports, showReport } from '../admin/feedback.js';
 import { buildFeedback } from '../feedback/wiring.js';
 import { createLogger } from '../log/logger.js';
 import { noReputation } from '../reputation/signals.js';
-import { CliError, iso, table, withSpool, withState, type ConfigLoader, type Io } from './io.js';
+import { CliError, table, withSpool, withState, type ConfigLoader, type Io } from './io.js';
 
 const USAGE = 'usage: outpost feedback import FILE… | list [--outcome O] [--limit N] | show ID [--raw]';
 const OUTCOMES = ['attributed', 'unattributed', 'ignored', 'malformed'];
@@ -65,11 +66,11 @@ export async function feedbackCommand(args: string[], io: Io, loadConfig: Config
         if (values.outcome && !OUTCOMES.includes(values.outcome)) throw new CliError(`unknown --outcome "${values.outcome}": use ${OUTCOMES.join(', ')}`);
         const limit = values.limit ? Number.parseInt(values.limit, 10) : 50;
         if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`invalid --limit "${values.limit}"`);
-        const rows = reports.list({ ...(values.outcome ? { outcome: values.outcome as ReportOutcome } : {}), limit });
+        const rows = listReports(reports, { ...(values.outcome ? { outcome: values.outcome as ReportOutcome } : {}) }, limit).items;
         if (values.json) io.out(JSON.stringify({ counts: reports.counts(), reports: rows }));
         else {
           io.out(Object.entries(reports.counts()).map(([k, n]) => `${k}: ${n}`).join('  '));
-          if (rows.length) io.out(table([['ID', 'RECEIVED', 'SOURCE', 'OUTCOME', 'KIND', 'FORMAT', 'TENANT', 'BY', 'RECIPIENTS'], ...rows.map((r) => [r.id, iso(r.receivedAt), r.source, r.outcome, r.kind, r.format, r.tenantId ?? '-', r.method ?? '-', r.recipients.map((x) => `${x.rcpt || '?'}${x.status ? ` ${x.status}` : ''}`).join(',') || '-'])]));
+          if (rows.length) io.out(table([['ID', 'RECEIVED', 'SOURCE', 'OUTCOME', 'KIND', 'FORMAT', 'TENANT', 'BY', 'RECIPIENTS'], ...rows.map((r) => [r.id, r.receivedAt.replace(/\.\d{3}Z$/, 'Z'), r.source ?? '-', r.outcome, r.kind, r.format, r.tenant ?? '-', r.method ?? '-', r.recipients.map((x) => `${x.rcpt || '?'}${x.status ? ` ${x.status}` : ''}`).join(',') || '-'])]));
         }
         return 0;
       }
@@ -82,9 +83,7 @@ export async function feedbackCommand(args: string[], io: Io, loadConfig: Config
           process.stdout.write(raw);
           return 0;
         }
-        const r = reports.list({ limit: 1_000_000 }).find((x) => x.id === id);
-        if (!r) throw new CliError(`no report ${id}`, 1);
-        io.out(JSON.stringify(r, null, 2));
+        io.out(JSON.stringify(showReport(reports, id), null, 2));
         return 0;
       }
       throw new CliError(USAGE);

@@ -11,18 +11,20 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { effectiveLimits } from '../limits/check.js';
-import { LIMIT_ACTIONS, LIMIT_NAMES, LimitStore, type LimitAction, type LimitName, type LimitOverrides } from '../limits/store.js';
+import { LIMIT_ACTIONS, LIMIT_NAMES, LimitStore, type LimitAction } from '../limits/store.js';
+import { limitsView, resetLimits, setLimits, unblockTenant, type LimitsPatch } from '../admin/limits.js';
 import { CliError, iso, table, withState, type ConfigLoader, type Io } from './io.js';
 
 const options = { config: { type: 'string' }, json: { type: 'boolean' }, user: { type: 'string' } } as const;
 const USAGE = `usage: outpost limits show TENANT | set TENANT KEY=VALUE… | reset TENANT | blocks
   keys: [tenant.|user.]messagesPerMinute|recipientsPerHour|recipientsPerDay (0 = none), action=throttle|block-until-tomorrow|block`;
 
-function applyPairs(o: LimitOverrides, pairs: readonly string[]): LimitOverrides {
+/** KEY=VALUE words → a patch for the shared service (which checks values and names). */
+function toPatch(pairs: readonly string[]): LimitsPatch {
   if (pairs.length === 0) throw new CliError(USAGE);
-  const tenant = { ...o.tenant };
-  const user = { ...o.user };
-  let action = o.action;
+  const tenant: Record<string, number> = {};
+  const user: Record<string, number> = {};
+  let action: LimitAction | undefined;
   for (const p of pairs) {
     const m = /^(?:(tenant|user)\.)?([A-Za-z]+)=(.+)$/.exec(p);
     if (!m) throw new CliError(`"${p}": expected KEY=VALUE\n${USAGE}`);
@@ -35,7 +37,7 @@ function applyPairs(o: LimitOverrides, pairs: readonly string[]): LimitOverrides
     if (!(LIMIT_NAMES as readonly string[]).includes(key!)) throw new CliError(`unknown limit "${key}" (${LIMIT_NAMES.join(', ')}, action)`);
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0) throw new CliError(`${p}: expected a whole number ≥ 0 (0 = no limit)`);
-    (scope === 'user' ? user : tenant)[key as LimitName] = n;
+    (scope === 'user' ? user : tenant)[key!] = n;
   }
   return { tenant, user, ...(action ? { action } : {}) };
 }
@@ -50,41 +52,36 @@ export async function limitsCommand(args: string[], io: Io, loadConfig: ConfigLo
     switch (sub) {
       case 'show': {
         if (!tenant) throw new CliError(USAGE);
-        tenants.require(tenant);
-        const o = store.overrides(tenant);
-        const eff = effectiveLimits(config.limits, o);
-        const blocks = store.blocks().filter((b) => b.tenantId === tenant && (b.until === null || b.until > now));
-        const saved = store.loadCounters().filter((c) => c.subject === `t:${tenant}` || c.subject.startsWith(`u:${tenant}:`));
+        const v = limitsView(config, store, tenants, tenant, now);
         if (values.json) {
-          io.out(JSON.stringify({ tenant, enabled: config.limits.enabled, effective: eff, overrides: o, blocks, savedCounters: saved }));
+          io.out(JSON.stringify(v));
           return 0;
         }
-        io.out(`tenant ${tenant}: limits ${config.limits.enabled ? 'on' : 'OFF (config limits.enabled)'}; on breach: ${eff.action}${o.action ? ' (tenant)' : ''}`);
+        const o = v.overrides;
+        const eff = v.effective;
+        io.out(`tenant ${tenant}: limits ${v.enabled ? 'on' : 'OFF (config limits.enabled)'}; on breach: ${eff.action}${o.action ? ' (tenant)' : ''}`);
         io.out(table([
           ['LIMIT', 'TENANT TOTAL', 'EACH USER'],
           ...LIMIT_NAMES.map((l) => [l, `${eff.tenant[l] || 'none'}${o.tenant?.[l] !== undefined ? ' (tenant)' : ''}`, `${eff.user[l] || 'none'}${o.user?.[l] !== undefined ? ' (tenant)' : ''}`]),
         ]));
-        if (saved.length > 0) {
+        if (v.savedCounters.length > 0) {
           io.out('last saved counts (the gateway saves every 30 s):');
-          for (const c of saved) io.out(`  ${c.subject.startsWith('u:') ? `user ${c.subject.split(':').slice(2).join(':')}` : 'tenant'}  ${c.window}: ${c.data.reduce((a, [, n]) => a + n, 0)}`);
+          for (const c of v.savedCounters) io.out(`  ${c.subject}  ${c.window}: ${c.count}`);
         }
-        io.out(blocks.length === 0 ? 'not blocked' : 'BLOCKED:');
-        for (const b of blocks) io.out(`  ${b.user ? `user ${b.user}` : 'tenant'} since ${iso(b.since)} until ${b.until === null ? 'an operator unblocks' : iso(b.until)}: ${b.reason}`);
+        io.out(v.blocks.length === 0 ? 'not blocked' : 'BLOCKED:');
+        for (const b of v.blocks) io.out(`  ${b.user ? `user ${b.user}` : 'tenant'} since ${b.since.replace('.000Z', 'Z')} until ${b.until === null ? 'an operator unblocks' : b.until.replace('.000Z', 'Z')}: ${b.reason}`);
         return 0;
       }
       case 'set': {
         if (!tenant) throw new CliError(USAGE);
-        tenants.require(tenant);
-        const o = applyPairs(store.overrides(tenant), rest);
-        store.setOverrides(tenant, o, now);
+        const o = setLimits(store, tenants, tenant, toPatch(rest), now);
         const eff = effectiveLimits(config.limits, o);
         io.out(`tenant ${tenant}: ${LIMIT_NAMES.map((l) => `${l}=${eff.tenant[l]}`).join(' ')}; user ${LIMIT_NAMES.map((l) => `${l}=${eff.user[l]}`).join(' ')}; action=${eff.action}`);
         return 0;
       }
       case 'reset': {
         if (!tenant) throw new CliError(USAGE);
-        tenants.require(tenant);
-        io.out(store.resetOverrides(tenant) ? `tenant ${tenant}: overrides removed; config limits apply` : `tenant ${tenant} had no overrides`);
+        io.out(resetLimits(store, tenants, tenant) ? `tenant ${tenant}: overrides removed; config limits apply` : `tenant ${tenant} had no overrides`);
         return 0;
       }
       case 'blocks': {
@@ -95,8 +92,7 @@ export async function limitsCommand(args: string[], io: Io, loadConfig: ConfigLo
       }
       case 'unblock': {
         if (!tenant) throw new CliError('usage: outpost tenant unblock NAME [--user U]');
-        tenants.require(tenant);
-        const n = store.unblock(tenant, values.user);
+        const n = unblockTenant(store, tenants, tenant, values.user);
         io.out(n === 0 ? `tenant ${tenant}${values.user ? ` user ${values.user}` : ''} was not blocked` : `tenant ${tenant}${values.user ? ` user ${values.user}` : ''}: ${n} block(s) lifted; a running gateway accepts its mail again within about 2 s`);
         return 0;
       }

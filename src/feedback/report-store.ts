@@ -27,6 +27,8 @@ const MIGRATIONS = [
      raw BLOB
    );
    CREATE INDEX feedback_reports_outcome ON feedback_reports(outcome, received_at);`,
+  // The API lists a tenant's reports newest first.
+  `CREATE INDEX feedback_reports_tenant ON feedback_reports(tenant_id, id);`,
 ];
 
 /** attributed: tenant known; unattributed: feedback we could not tie to a tenant; ignored: not feedback; malformed: unreadable. */
@@ -64,6 +66,20 @@ interface Row {
   has_raw: number;
 }
 
+const SELECT = 'SELECT id, received_at, source, client_ip, outcome, kind, format, tenant_id, message_id, method, recipients, detail, raw IS NOT NULL AS has_raw FROM feedback_reports';
+
+function toReport(x: Row): StoredReport {
+  return {
+    id: x.id, receivedAt: x.received_at, source: x.source, outcome: x.outcome, kind: x.kind, format: x.format,
+    recipients: JSON.parse(x.recipients) as StoredReport['recipients'], hasRaw: x.has_raw === 1,
+    ...(x.client_ip ? { clientIp: x.client_ip } : {}),
+    ...(x.tenant_id ? { tenantId: x.tenant_id } : {}),
+    ...(x.message_id ? { messageId: x.message_id } : {}),
+    ...(x.method ? { method: x.method } : {}),
+    ...(x.detail ? { detail: x.detail } : {}),
+  };
+}
+
 export class ReportStore {
   constructor(
     private readonly db: Db,
@@ -80,19 +96,24 @@ export class ReportStore {
   }
 
   list(o: { outcome?: ReportOutcome; limit?: number } = {}): StoredReport[] {
-    const sel = 'SELECT id, received_at, source, client_ip, outcome, kind, format, tenant_id, message_id, method, recipients, detail, raw IS NOT NULL AS has_raw FROM feedback_reports';
-    const rows = (o.outcome
-      ? this.db.prepare(`${sel} WHERE outcome = ? ORDER BY id DESC LIMIT ?`).all(o.outcome, o.limit ?? 100)
-      : this.db.prepare(`${sel} ORDER BY id DESC LIMIT ?`).all(o.limit ?? 100)) as Row[];
-    return rows.map((x) => ({
-      id: x.id, receivedAt: x.received_at, source: x.source, outcome: x.outcome, kind: x.kind, format: x.format,
-      recipients: JSON.parse(x.recipients) as StoredReport['recipients'], hasRaw: x.has_raw === 1,
-      ...(x.client_ip ? { clientIp: x.client_ip } : {}),
-      ...(x.tenant_id ? { tenantId: x.tenant_id } : {}),
-      ...(x.message_id ? { messageId: x.message_id } : {}),
-      ...(x.method ? { method: x.method } : {}),
-      ...(x.detail ? { detail: x.detail } : {}),
-    }));
+    return this.page({ ...(o.outcome ? { outcome: o.outcome } : {}) }, o.limit ?? 100);
+  }
+
+  /** Reports newest first, older than `beforeId`, filtered by tenant, kind and outcome (all optional). */
+  page(f: { tenantId?: string; kind?: string; outcome?: ReportOutcome }, limit: number, beforeId?: number): StoredReport[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (f.tenantId !== undefined) (where.push('tenant_id = ?'), args.push(f.tenantId));
+    if (f.kind !== undefined) (where.push('kind = ?'), args.push(f.kind));
+    if (f.outcome !== undefined) (where.push('outcome = ?'), args.push(f.outcome));
+    if (beforeId !== undefined) (where.push('id < ?'), args.push(beforeId));
+    const rows = this.db.prepare(`${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit) as Row[];
+    return rows.map(toReport);
+  }
+
+  get(id: number): StoredReport | null {
+    const r = this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as Row | undefined;
+    return r ? toReport(r) : null;
   }
 
   raw(id: number): Buffer | null {

@@ -38,6 +38,8 @@ export interface EndpointDef<Q = unknown, B = unknown> {
   readonly description?: string;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** Largest JSON body accepted (413 above); default API_BODY_BYTES (64 KiB). */
+  readonly bodyLimit?: number;
   /** The handler reads the request body itself (submission); documented by `requestBody`. */
   readonly rawBody?: { readonly requestBody: Record<string, unknown> };
   readonly response: { readonly status: number; readonly description: string; readonly schema?: DocSchema };

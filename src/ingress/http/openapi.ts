@@ -45,7 +45,7 @@ function operation(e: AnyEndpoint): Record<string, unknown> {
     responses['403'] = errorResponse('A tenant API key cannot use the admin API');
   }
   if (e.auth === 'metrics') responses['401'] = errorResponse('Only when metrics.requireToken is set: missing or invalid operator token');
-  if (e.body) responses['413'] = errorResponse('Request body larger than 64 KiB');
+  if (e.body) responses['413'] = errorResponse(`Request body larger than ${Math.round((e.bodyLimit ?? 64 * 1024) / 1024)} KiB`);
   for (const [status, d] of Object.entries(e.errors ?? {})) responses[status] = errorResponse(d);
   return {
     tags: [e.tag],

@@ -2,7 +2,7 @@
  * Builds the HTTP router from the endpoint table (endpoints/index.ts). Every
  * endpoint runs the same steps: authenticate (auth.ts), parse the query and
  * the JSON body with the endpoint's strict zod schemas (400 naming the field),
- * cap the body at API_BODY_BYTES (413), call the handler, answer JSON.
+ * cap the body at API_BODY_BYTES or the endpoint's bodyLimit (413), call the handler, answer JSON.
  * Tenant endpoints only ever see the calling tenant's data: the handlers
  * take the tenant from the key, never from the request.
  */
@@ -34,9 +34,9 @@ function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
-async function jsonBody(ctx: RequestContext): Promise<unknown> {
+async function jsonBody(ctx: RequestContext, limit: number): Promise<unknown> {
   const type = (ctx.req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const buf = await readBody(ctx.req, API_BODY_BYTES);
+  const buf = await readBody(ctx.req, limit);
   if (buf.length === 0) return {};
   if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type', 'Use Content-Type: application/json');
   return parseJson(buf);
@@ -49,7 +49,7 @@ function runner(e: AnyEndpoint, s: ApiServices) {
     // Raw-body endpoints (submission) read their query themselves (repeated rcpt_to is allowed there).
     const query = e.rawBody ? {} : e.query ? parseWith(e.query, queryObject(ctx.url), 'query') : emptyQuery(ctx.url);
     let body: unknown;
-    if (e.body) body = parseWith(e.body, await jsonBody(ctx), 'body');
+    if (e.body) body = parseWith(e.body, await jsonBody(ctx, e.bodyLimit ?? API_BODY_BYTES), 'body');
     else if (!e.rawBody && e.method !== 'GET') await readBody(ctx.req, API_BODY_BYTES);
     const tenantId = caller.kind === 'tenant' ? caller.principal.tenant.id : '';
     const out = await e.handler({ ctx, s, params: ctx.params, query, body, caller, tenantId });

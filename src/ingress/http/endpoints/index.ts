@@ -17,6 +17,9 @@ import adminQueue from './admin-queue.js';
 import reputation from './reputation.js';
 import quarantine from './quarantine.js';
 import adminIps from './admin-ips.js';
+import suppressions from './suppressions.js';
+import policyLimits from './policy-limits.js';
+import feedbackReports from './feedback-reports.js';
 
 export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...system,
@@ -27,9 +30,12 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...stats,
   // Tenant DELETEs before admin-tenants: the isolation walk runs DELETEs last in table order, and revoking A's key is one of them.
   ...quarantine,
+  ...suppressions,
   ...adminTenants,
   ...adminPlatform,
   ...adminQueue,
   ...reputation,
   ...adminIps,
+  ...policyLimits,
+  ...feedbackReports,
 ];

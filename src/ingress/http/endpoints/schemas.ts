@@ -81,6 +81,22 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
       by: { ...str, description: "'engine' or the operator" }, trigger: { enum: ['evidence', 'recovery', 'reinstate', 'operator'] },
     },
   },
+  Suppression: {
+    type: 'object',
+    properties: {
+      address: str, reason: { ...str, description: 'hard-bounce, complaint, manual, or an imported reason' }, source: { ...str, description: 'delivery, feedback, cli, import, api, admin-api' },
+      createdAt: time, messageId: { ...strOrNull, description: 'The message whose bounce or complaint added it' }, detail: strOrNull,
+    },
+  },
+  FeedbackReport: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, receivedAt: time, kind: { enum: ['bounce', 'complaint', 'delay', 'not-feedback', 'unparseable'] }, format: str,
+      outcome: { enum: ['attributed', 'unattributed', 'ignored', 'malformed'] }, tenant: strOrNull, messageId: strOrNull, method: { ...strOrNull, description: 'How it was tied to the tenant (verp, message-id, …)' },
+      recipients: { type: 'array', items: { type: 'object', properties: { rcpt: str, status: str, hard: { type: 'boolean' } } } }, detail: strOrNull,
+      source: { ...str, description: 'admin API only' }, clientIp: { ...strOrNull, description: 'admin API only' }, hasRaw: { type: 'boolean', description: 'admin API only: a raw copy is kept (…/raw)' },
+    },
+  },
   MessageEvent: { type: 'object', properties: { at: time, type: str, data: { type: 'object' } } },
   QueueSummary: { type: 'object', properties: { messages: { type: 'object', additionalProperties: { type: 'integer' } }, recipients: { type: 'object', additionalProperties: { type: 'integer' } }, byDestination: { type: 'array', items: { type: 'object' } } } },
   Event: {
