@@ -76,4 +76,12 @@ test('a tenant signs in with its API key and sees only its own dashboard', { ski
   assert.equal(await page.$('a[href="#/tenants"]'), null, 'no tenants page for a tenant');
   await eventually(async () => (await page.textContent('[data-stat=received] .stat-value'))?.trim() === '1', 15_000, "globex's one message");
   assert.equal(await page.$('[data-chart=pools]'), null, 'no pools chart for a tenant');
+  // Its suppression list: add an address, see it listed.
+  await page.click('nav >> text=Suppression');
+  await page.waitForSelector('text=No suppressed recipients');
+  await page.fill('input[type=email]', 'gone@dest.test');
+  await page.click('button:has-text("Add")');
+  await page.waitForSelector('td:has-text("gone@dest.test")');
+  const list = await w.t.call('GET', '/v1/suppressions', { key: other.apiKey });
+  assert.deepEqual(list.body.data.map((x: { address: string }) => x.address), ['gone@dest.test']);
 });

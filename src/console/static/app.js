@@ -56,7 +56,7 @@ function Login({ onLogin }) {
 
 const NAV = {
   operator: [['#/', 'Dashboard'], ['#/tenants', 'Tenants'], ['#/quarantine', 'Quarantine'], ['#/pools', 'Pools & IPs'], ['#/messages', 'Messages']],
-  tenant: [['#/', 'Dashboard'], ['#/messages', 'Messages'], ['#/quarantine', 'Quarantine'], ['#/standing', 'Standing']],
+  tenant: [['#/', 'Dashboard'], ['#/messages', 'Messages'], ['#/quarantine', 'Quarantine'], ['#/suppression', 'Suppression'], ['#/standing', 'Standing']],
 };
 
 function route(hash, s) {
@@ -68,6 +68,7 @@ function route(hash, s) {
       return html`<${Dashboard} kind=${k} />`;
     case 'tenants':
       if (k !== 'operator') break;
+      if (parts[2] === 'suppressions') return lazy('./suppression.js', 'Suppression', { kind: k, tenant: parts[1], key: hash });
       return parts[1] ? html`<${TenantPage} id=${parts[1]} key=${parts[1]} />` : html`<${Tenants} />`;
     case 'messages':
       return parts[1] ? html`<${MessagePage} id=${parts[1]} kind=${k} key=${parts[1]} />` : html`<${Messages} kind=${k} key=${hash} />`;
@@ -77,6 +78,7 @@ function route(hash, s) {
       if (k !== 'operator') break;
       return lazy('./pools.js', 'Pools', {});
     case 'suppression':
+      if (k !== 'tenant') break;
       return lazy('./suppression.js', 'Suppression', { kind: k });
     case 'standing':
       if (k !== 'tenant') break;

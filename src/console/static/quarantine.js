@@ -27,7 +27,7 @@ function PoolChoice({ pools, value, onChange }) {
 
 export function Quarantine({ kind }) {
   const admin = kind === 'operator';
-  const [form, setForm] = useState({ tenant: '', class: '', reason: '' });
+  const [form, setForm] = useState(() => ({ tenant: new URLSearchParams(location.hash.split('?')[1] ?? '').get('tenant') ?? '', class: '', reason: '' }));
   const [filter, setFilter] = useState(form);
   const [picked, setPicked] = useState(new Set());
   const [pool, setPool] = useState('');

@@ -20,7 +20,7 @@ export function TenantPage({ id }) {
     <p class="crumbs"><a href="#/tenants">Tenants</a> ›</p>
     <header class="page-head">
       <div><h1>${id} ${rep.data ? html`<${Badge} state=${t && !t.enabled ? 'disabled' : rep.data.standing} />` : null}</h1>
-      ${t ? html`<p class="muted">Created ${when(t.createdAt)} · ${t.domains.join(', ') || 'no domains'}</p>` : null}</div>
+      ${t ? html`<p class="muted">Created ${when(t.createdAt)} · ${t.domains.join(', ') || 'no domains'} · <a href=${`#/tenants/${enc}/suppressions`}>suppression list</a> · <a href=${`#/quarantine?tenant=${enc}`}>quarantine</a></p>` : null}</div>
     </header>
     <${ErrorBox} error=${tenant.error ?? rep.error} />
     ${t && !t.enabled ? html`<div class="error">This tenant is <strong>disabled</strong>: its credentials do not work.</div>` : null}
