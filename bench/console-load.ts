@@ -15,7 +15,7 @@
  * Options: --tenants N, --messages N, --loads N. Needs /usr/bin/chromium.
  * Run it with `nice -n 5` on a shared machine. Addresses 127.0.187.x.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -124,7 +124,7 @@ const since = (t: bigint): string => `${(Number(process.hrtime.bigint() - t) / 1
   spool.pragma('wal_checkpoint(TRUNCATE)');
   spool.close();
 }
-console.log(`seeded ${TENANTS.toLocaleString('en')} tenants and ${MESSAGES.toLocaleString('en')} messages in ${since(t0)}`);
+console.log(`seeded ${TENANTS.toLocaleString('en')} tenants and ${MESSAGES.toLocaleString('en')} messages in ${since(t0)}; files: ${['spool.db', 'events.db', 'state.db'].map((f) => `${f} ${(statSync(join(dir, f)).size / 1048576).toFixed(0)} MiB`).join(', ')}`);
 
 // ---- the gateway on it ---------------------------------------------------------
 const tStart = process.hrtime.bigint();

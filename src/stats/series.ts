@@ -17,6 +17,8 @@ export interface TimeSeries {
   readonly outcomes: Record<Outcome, number[]>;
   /** Share of scanned mail classed spam or suspect per minute; null when nothing was scanned. */
   readonly spamShare: Array<number | null>;
+  /** Messages scanned per minute (the spam share's base). */
+  readonly scanned: number[];
   /** Delivered recipients per pool (platform only). */
   readonly pools?: Record<string, number[]>;
   /** Messages not yet finished (incoming, processing, active, quarantined), sampled each minute; null before the first sample. */
@@ -40,7 +42,7 @@ export function timeSeries(db: Db, o: { tenantId?: string; minutes: number; now:
     else if (k.startsWith('pool:') && o.tenantId === undefined) (pools[k.slice(5)] ??= zeros())[i] = n;
   }
   const spamShare = scanned.map((s, i) => (s > 0 ? Math.round((spam[i]! / s) * 10_000) / 10_000 : null));
-  const base = { from: new Date(first * MINUTE_MS).toISOString(), step: 60 as const, points: o.minutes, outcomes, spamShare };
+  const base = { from: new Date(first * MINUTE_MS).toISOString(), step: 60 as const, points: o.minutes, outcomes, spamShare, scanned };
   if (o.tenantId !== undefined) return base;
   const queueDepth = new Array<number | null>(o.minutes).fill(null);
   for (const [m, d] of db.prepare('SELECT minute, depth FROM stats_queue WHERE minute BETWEEN ? AND ?').raw().all(first, last) as Array<[number, number]>) queueDepth[m - first] = d;

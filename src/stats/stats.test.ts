@@ -84,6 +84,7 @@ test('the series: one point a minute ending with the current minute, gaps as zer
   assert.deepEqual(s.outcomes.delivered, [0, 0, 3, 0, 0]);
   assert.deepEqual(s.pools, { bulk: [0, 0, 3, 0, 0] });
   assert.deepEqual(s.spamShare, [0.25, null, null, null, null]);
+  assert.deepEqual(s.scanned, [4, 0, 0, 0, 0]);
   assert.deepEqual(s.queueDepth, [null, 7, null, null, null]);
   const own = timeSeries(d, { minutes: 5, now, tenantId: 'acme' });
   assert.deepEqual(own.outcomes.delivered, [0, 0, 3, 0, 0]);

@@ -1,8 +1,8 @@
 /**
  * `npm run console:screenshots`: starts a gateway with a sink, seeds it with
  * mail from a dozen tenants over a few minutes (deliveries, deferrals,
- * bounces, scanner-quarantined mail, a suspended tenant, a DNSBL listing and
- * a warming-up IP), then saves the console's main pages to docs/console/*.png
+ * bounces, scanner-quarantined mail, a tenant the reputation engine
+ * restricts for spam, a DNSBL listing and a warming-up IP), then saves the console's main pages to docs/console/*.png
  * (light theme; the dashboard also in dark). Takes about three minutes:
  * the dashboard's per-minute charts need a few minutes of traffic.
  * Needs /usr/bin/chromium. Addresses 127.0.186.x.
@@ -10,7 +10,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openStateDb } from '../../src/gateway.js';
-import { ReputationStore } from '../../src/reputation/store.js';
 import { TenantPolicyStore } from '../../src/policy/store.js';
 import { eventually } from '../api-support.js';
 import { reply } from '../support/smtp-sink.js';
@@ -34,6 +33,8 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const w = await startConsoleWorld(186, {
     scan: { enabled: true },
+    reputation: { enabled: true },
+    delivery: { retrySchedule: ['5m'] },
     policy: { suspect: 'quarantine', spam: 'quarantine' },
     pools: {
       default: { ips: [{ ip: '127.0.186.1', helo: 'mta1.outpost.test' }, { ip: '127.0.186.3', helo: 'mta3.outpost.test' }] },
@@ -65,16 +66,11 @@ async function main(): Promise<void> {
     }
     if (wave % 2 === 0) await send('umbrella', 'nobody@dest.test', 'Account notice');
     if (wave % 3 === 1) await send('tyrell', 'winner@dest.test', 'You are a WINNER', SPAM[wave % 2]);
-    await send('initech', 'lead@dest.test', 'Verify your account now', SPAM[0]);
+    // initech's account is taken over half-way: the reputation engine restricts it on the evidence.
+    for (let k = 0; k < (wave >= WAVES / 2 ? 6 : 1); k++) await send('initech', `lead${k}@dest.test`, 'Verify your account now', SPAM[k % 2]);
     process.stdout.write(`wave ${wave + 1}/${WAVES}\n`);
     if (wave < WAVES - 1) await new Promise((r) => setTimeout(r, Math.max(0, WAVE_MS - (Date.now() - started))));
   }
-  // The suspension the reputation engine would record for a spam run.
-  const rep = new ReputationStore(state);
-  const now = Date.now();
-  rep.transition({ tenantId: 'initech', at: now - 40 * 60_000, from: 'normal', to: 'watch', trigger: 'evidence', actor: 'engine', reason: 'spam-share: spamShare 3.4% ≥ 2% (short window)', evidence: [{ rule: 'spam-share', signal: 'spamShare', window: 'short', windowMs: 600_000, value: 0.034, volume: 118, floor: 20, level: 'watch', threshold: 0.02 }] });
-  rep.transition({ tenantId: 'initech', at: now - 5 * 60_000, from: 'watch', to: 'suspended', trigger: 'evidence', actor: 'engine', reason: 'spam-share: spamShare 57.1% ≥ 50% (short window)', evidence: [{ rule: 'spam-share', signal: 'spamShare', window: 'short', windowMs: 600_000, value: 0.571, volume: 21, floor: 20, level: 'suspended', threshold: 0.5 }] });
-  rep.transition({ tenantId: 'tyrell', at: now - 12 * 60_000, from: 'normal', to: 'watch', trigger: 'evidence', actor: 'engine', reason: 'suspect-share: suspectShare 31% ≥ 30% (short window)', evidence: [{ rule: 'suspect-share', signal: 'suspectShare', window: 'short', windowMs: 600_000, value: 0.31, volume: 52, floor: 50, level: 'watch', threshold: 0.3 }] });
   state.close();
   await eventually(async () => (await w.t.call('GET', '/v1/admin/quarantine')).body.data.length > 0, 10_000, 'quarantined mail');
 
@@ -101,7 +97,9 @@ async function main(): Promise<void> {
   await shoot('dashboard', '#/', '[data-chart=outcomes] .uplot', { setup: pick15 });
   await shoot('dashboard-dark', '#/', '[data-chart=outcomes] .uplot', { dark: true, setup: pick15 });
   await shoot('tenants', '#/tenants', '[data-table=tenants] tbody tr');
-  await shoot('tenant', '#/tenants/initech', '[data-section=history] .timeline');
+  // The tenant in the worst standing (the engine's own decision, with its evidence).
+  const worst = (await w.t.call('GET', '/v1/admin/tenants/overview?sort=state&limit=1')).body.data[0].id as string;
+  await shoot('tenant', `#/tenants/${worst}`, '[data-section=why] [data-why]');
   await shoot('quarantine', '#/quarantine', '[data-table=quarantine] tbody tr');
   const held = (await w.t.call('GET', '/v1/admin/quarantine')).body.data[0].id as string;
   await shoot('quarantine-message', `#/quarantine/${held}`, '[data-preview]');

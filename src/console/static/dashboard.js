@@ -21,10 +21,9 @@ const RANGES = [[15, '15 min'], [60, '1 hour'], [360, '6 hours'], [1440, '24 hou
 export const LIVE_MS = 5000;
 
 function spamOverall(ts) {
-  const scanned = ts.spamShare.filter((x) => x !== null).length;
-  if (scanned === 0) return null;
-  // Weighted by volume would need the scanned counts; the mean of the minutes with mail is what the chart shows.
-  return ts.spamShare.reduce((a, x) => a + (x ?? 0), 0) / scanned;
+  const scanned = sum(ts.scanned);
+  if (!scanned) return null;
+  return ts.spamShare.reduce((a, x, i) => a + (x ?? 0) * ts.scanned[i], 0) / scanned;
 }
 
 export function Dashboard({ kind, tenant }) {

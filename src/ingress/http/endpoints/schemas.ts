@@ -123,6 +123,7 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
       from: time, step: { const: 60 }, points: { type: 'integer' },
       outcomes: { type: 'object', properties: Object.fromEntries(['received', 'delivered', 'deferred', 'bounced', 'quarantined', 'rejected'].map((k) => [k, { type: 'array', items: { type: 'integer' } }])) },
       spamShare: { type: 'array', items: { type: ['number', 'null'] } },
+      scanned: { type: 'array', description: 'Messages scanned per minute (the base of spamShare)', items: { type: 'integer' } },
       pools: { type: 'object', description: 'admin only: delivered recipients per pool', additionalProperties: { type: 'array', items: { type: 'integer' } } },
       queueDepth: { type: 'array', description: 'admin only: messages waiting or in progress, sampled each minute', items: { type: ['integer', 'null'] } },
     },
