@@ -141,3 +141,29 @@ test('bad input names the problem', async () => {
     assert.match(r.body.error.message, re, `${method} ${path}: ${r.text}`);
   }
 });
+
+test('with quarantine.tenantRelease on, a tenant releases its own mail — and the policy decides again', async () => {
+  const g = await startApiGateway({ host: '127.0.73.2', config: { delivery: { hold: true }, policy: { clean: 'quarantine' }, quarantine: { tenantRelease: true } } });
+  try {
+    const sent = await g.call('POST', '/v1/messages', { key: g.tenant.apiKey, body: { from: 'ann@acme.test', to: ['x@example.net'], subject: 'held', text: 'hi' } });
+    assert.equal(sent.status, 202);
+    const id = sent.body.id as string;
+    await eventually(async () => (await g.call('GET', `/v1/quarantine/${id}`, { key: g.tenant.apiKey })).status === 200, 10_000, 'held');
+    const forced = await g.call('POST', `/v1/quarantine/${id}/release`, { key: g.tenant.apiKey, body: { pool: 'default' } });
+    assert.equal(forced.status, 400, 'tenants cannot force a pool');
+    assert.match(forced.body.error.message, /pool/);
+    const r = await g.call('POST', `/v1/quarantine/${id}/release`, { key: g.tenant.apiKey });
+    assert.equal(r.status, 202, r.text);
+    // The policy still quarantines clean mail: the released message is held again.
+    const ev = await eventually(async () => {
+      const e = await g.gw.spool.events(id);
+      return e.filter((x) => x.type === 'routed' || x.type === 'quarantined').length >= 2 && e.some((x) => x.type === 'released') ? e : null;
+    }, 10_000, 'released and routed again');
+    assert.match(String(ev.find((e) => e.type === 'released')!.data?.['by']), /^tenant:acme:/);
+    await eventually(async () => (await g.gw.spool.getMessage(id))?.state === 'quarantined', 10_000, 'held again');
+    const bulk = await g.call('POST', '/v1/quarantine/bulk', { key: g.tenant.apiKey, body: { action: 'release', filter: {} } });
+    assert.deepEqual(bulk.body, { action: 'release', count: 1 });
+  } finally {
+    await g.stop();
+  }
+});

@@ -103,6 +103,8 @@ test('suspend refuses and holds, the operator is alerted, reputation explains, r
   assert.equal(json.standing, 'suspended');
   assert.equal(json.history[0]!.to, 'suspended');
   assert.ok(json.rules.length >= 9);
+  const hist = cli('tenant', 'history', 'acme');
+  assert.match(hist.out, /^\d{4}-\S+ {2}normal → suspended {2}by operator \(operator\): compromised account, password reset pending$/m, hist.out);
 
   const back = cli('tenant', 'reinstate', 'acme');
   assert.equal(back.code, 0, back.err);

@@ -49,7 +49,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const PREVIEW_BYTES = 4096;
 const MAX_HEADERS = 50;
 
-function items(d: QuarantineDeps, rows: readonly QuarantinedMessage[]): QuarantineItem[] {
+function items(d: Pick<QuarantineDeps, 'admin' | 'expireAfter'>, rows: readonly QuarantinedMessage[]): QuarantineItem[] {
   const more = d.admin.q.details(rows.map((r) => r.id));
   return rows.map((r) => {
     const x = more.get(r.id);
@@ -62,7 +62,7 @@ function items(d: QuarantineDeps, rows: readonly QuarantinedMessage[]): Quaranti
 }
 
 /** A page of held messages, oldest quarantined first; `after` is the last row's (quarantinedAt ms, id). */
-export function listQuarantine(d: QuarantineDeps, f: QuarantineFilter, limit: number, after?: readonly [number, string]): { items: QuarantineItem[]; last: readonly [number, string] | null; more: boolean } {
+export function listQuarantine(d: Pick<QuarantineDeps, 'admin' | 'expireAfter'>, f: QuarantineFilter, limit: number, after?: readonly [number, string]): { items: QuarantineItem[]; last: readonly [number, string] | null; more: boolean } {
   const rows = d.admin.list(f, limit + 1, after ? { at: after[0], id: after[1] } : null);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;

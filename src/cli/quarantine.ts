@@ -11,6 +11,7 @@ import { systemClock } from '../core/clock.js';
 import { parseDuration } from '../config/duration.js';
 import { isClass } from '../policy/action.js';
 import { QuarantineAdmin, type BulkOp } from '../quarantine/admin.js';
+import { listQuarantine } from '../admin/quarantine.js';
 import type { QuarantineFilter } from '../quarantine/types.js';
 import { CliError, iso, table, withSpool, type ConfigLoader, type Io } from './io.js';
 import { createProgress } from './progress.js';
@@ -18,10 +19,10 @@ import { createProgress } from './progress.js';
 const options = {
   config: { type: 'string' }, json: { type: 'boolean' }, tenant: { type: 'string' }, class: { type: 'string' },
   'older-than': { type: 'string' }, 'newer-than': { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' },
-  'force-pool': { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, batch: { type: 'string' },
+  'force-pool': { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, batch: { type: 'string' }, rule: { type: 'string' },
 } as const;
 
-const USAGE = `usage: outpost quarantine list [--tenant T] [--class C] [--older-than D] [--newer-than D] [--limit N]
+const USAGE = `usage: outpost quarantine list [--tenant T] [--class C] [--rule R] [--older-than D] [--newer-than D] [--limit N]
        outpost quarantine show ID
        outpost quarantine release ID… | --all [filters] [--force-pool POOL] [--by NAME]
        outpost quarantine delete ID… | --all [filters] [--reason TEXT] [--by NAME]`;
@@ -52,6 +53,7 @@ export async function quarantineCommand(args: string[], io: Io, loadConfig: Conf
     ...(values.class && isClass(values.class) ? { cls: values.class } : {}),
     ...(before !== undefined ? { before } : {}),
     ...(after !== undefined ? { after } : {}),
+    ...(values.rule ? { reason: values.rule } : {}),
   };
   const by = `cli:${values.by ?? process.env['USER'] ?? 'operator'}`;
 
@@ -86,16 +88,17 @@ export async function quarantineCommand(args: string[], io: Io, loadConfig: Conf
     if (sub === 'list') {
       const limit = positiveInt(values.limit, '--limit', 50);
       const total = admin.count(filter);
-      const rows = admin.list(filter, limit);
+      // The same list view as GET /v1/admin/quarantine (src/admin/quarantine.ts).
+      const { items } = listQuarantine({ admin, expireAfter: config.quarantine.expireAfter }, filter, limit);
       if (values.json) {
-        io.out(JSON.stringify({ total, messages: rows }));
+        io.out(JSON.stringify({ total, messages: items }));
         return 0;
       }
-      io.out(`${total} message(s) in quarantine match${total > rows.length ? ` (showing the ${rows.length} oldest; --limit N for more)` : ''}`);
-      if (rows.length > 0) {
+      io.out(`${total} message(s) in quarantine match${total > items.length ? ` (showing the ${items.length} oldest; --limit N for more)` : ''}`);
+      if (items.length > 0) {
         io.out(table([
-          ['ID', 'TENANT', 'CLASS', 'SCORE', 'QUARANTINED', 'RCPTS', 'FROM', 'SUBJECT'],
-          ...rows.map((r) => [r.id, r.tenantId, r.cls ?? '-', r.score === null ? '-' : r.score.toFixed(3), iso(r.quarantinedAt), r.recipients, r.mailFrom, (r.subject ?? '-').slice(0, 40)]),
+          ['ID', 'TENANT', 'CLASS', 'SCORE', 'QUARANTINED', 'RCPTS', 'FROM', 'SUBJECT', 'TOP REASON'],
+          ...items.map((r) => [r.id, r.tenant, r.class ?? '-', r.score === null ? '-' : r.score.toFixed(3), r.quarantinedAt.replace(/\.\d{3}Z$/, 'Z'), r.rcpts.length, r.from, (r.subject ?? '-').slice(0, 40), (r.reasons[0] ?? '-').slice(0, 40)]),
         ]));
       }
       return 0;
@@ -120,7 +123,7 @@ export async function quarantineCommand(args: string[], io: Io, loadConfig: Conf
         return 0;
       }
       if (ids.length === 0) throw new CliError(`usage: outpost quarantine ${sub} ID… | --all [filters]`);
-      if (Object.keys(filter).length > 0) throw new CliError('filters (--tenant, --class, --older-than, --newer-than) apply only with --all');
+      if (Object.keys(filter).length > 0) throw new CliError('filters (--tenant, --class, --rule, --older-than, --newer-than) apply only with --all');
       const n = admin.apply(ids, op);
       if (values.json) io.out(JSON.stringify({ [verb]: n, missing: ids.length - n }));
       else io.out(`${verb} ${n} of ${ids.length} message(s)${n < ids.length ? `; ${ids.length - n} not in quarantine` : ''}`);

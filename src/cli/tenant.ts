@@ -11,6 +11,8 @@ import { CliError, iso, table, withState, type ConfigLoader, type Io } from './i
 import { policyCommand } from './policy.js';
 import { limitsCommand } from './limits.js';
 import { reputationCommand } from './reputation.js';
+import { stateHistory } from '../admin/reputation-history.js';
+import { ReputationStore } from '../reputation/store.js';
 
 const options = {
   config: { type: 'string' },
@@ -20,6 +22,7 @@ const options = {
   smtp: { type: 'boolean' },
   user: { type: 'string' },
   reason: { type: 'string' },
+  limit: { type: 'string' },
 } as const;
 
 function showTenant(t: Tenant, io: Io): void {
@@ -93,11 +96,26 @@ export async function tenantCommand(args: string[], io: Io, loadConfig: ConfigLo
       else io.out(`SMTP credentials for ${id} (shown once, store them now):\nusername: ${c.username}\npassword: ${c.password}`);
       return 0;
     }
+    case 'history': {
+      const id = need(name, 'tenant history NAME [--limit N] [--json]');
+      const limit = values.limit === undefined ? 50 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit <= 0 || limit > 10_000) throw new CliError(`--limit: expected a whole number 1..10000, got "${values.limit}"`);
+      const { items } = await withState(config, (db, tenants) => stateHistory(tenants, new ReputationStore(db), id, limit));
+      if (values.json) io.out(JSON.stringify(items));
+      else if (items.length === 0) io.out(`tenant ${id}: no standing changes recorded`);
+      else {
+        for (const h of items) {
+          io.out(`${h.at.replace(/\.\d{3}Z$/, 'Z')}  ${h.from} → ${h.to}  by ${h.by} (${h.trigger}): ${h.reason}`);
+          for (const e of h.evidence) io.out(`    ${JSON.stringify(e)}`);
+        }
+      }
+      return 0;
+    }
     case 'reputation':
     case 'reinstate':
     case 'suspend':
       return reputationCommand(sub, need(name, `tenant ${sub} NAME`), { ...(values.json ? { json: true } : {}), ...(values.reason ? { reason: values.reason } : {}) }, config, io);
     default:
-      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials|policy|limits|unblock|reputation|reinstate|suspend …');
+      throw new CliError('usage: outpost tenant add|list|show|disable|enable|domain|credentials|policy|limits|unblock|reputation|history|reinstate|suspend …');
   }
 }

@@ -102,10 +102,12 @@ test('the tenant policy (set by the CLI) quarantines spam with its verdict and "
 });
 
 test('list and show with filters', () => {
-  const list = JSON.parse(cli('quarantine', 'list', '--json', '--tenant', 'acme').out) as { total: number; messages: Array<{ id: string; cls: string }> };
+  const list = JSON.parse(cli('quarantine', 'list', '--json', '--tenant', 'acme').out) as { total: number; messages: Array<{ id: string; class: string; reasons: string[] }> };
   assert.equal(list.total, 1);
   assert.equal(list.messages[0]!.id, held);
-  assert.equal(list.messages[0]!.cls, 'spam');
+  assert.equal(list.messages[0]!.class, 'spam');
+  assert.ok(list.messages[0]!.reasons.length > 0);
+  assert.match(cli('quarantine', 'list', '--rule', 'no-such-rule').out, /^0 message\(s\)/);
   assert.match(cli('quarantine', 'list', '--class', 'clean').out, /^0 message\(s\)/);
   assert.match(cli('quarantine', 'list', '--older-than', '1h').out, /^0 message\(s\)/);
   assert.match(cli('quarantine', 'list', '--tenant', 'other').out, /^0 message\(s\)/);

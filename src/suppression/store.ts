@@ -129,17 +129,16 @@ export class SuppressionStore {
     return (this.db.prepare(`SELECT * FROM suppressions WHERE ${where.join(' AND ')} ORDER BY rcpt LIMIT ?`).all(...args, limit) as Row[]).map(toSuppression);
   }
 
-  /** Adds many entries in transactions of `batch`; `onBatch` after each with the rows done so far. Returns how many were new. */
-  addMany(tenantId: TenantId, rows: ReadonlyArray<{ rcpt: string; reason: string; at: number }>, source: string, batch = 1000, onBatch?: (done: number) => void): number {
+  /** Adds many entries, one transaction per `batch` rows; yields after each {done, added so far}. */
+  *addBatches(tenantId: TenantId, rows: ReadonlyArray<{ rcpt: string; reason: string; at: number }>, source: string, batch = 1000): Generator<{ done: number; added: number }> {
     let added = 0;
     for (let i = 0; i < rows.length; i += batch) {
       const part = rows.slice(i, i + batch);
       this.db.transaction(() => {
         for (const r of part) if (this.add({ tenantId, rcpt: r.rcpt, reason: r.reason, source, at: r.at })) added++;
       })();
-      onBatch?.(Math.min(rows.length, i + batch));
+      yield { done: Math.min(rows.length, i + batch), added };
     }
-    return added;
   }
 
   count(tenantId: TenantId): number {

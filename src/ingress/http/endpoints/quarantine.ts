@@ -129,6 +129,7 @@ export default [
   }),
   endpoint({
     method: 'POST', path: `${T}/:messageId/release`, auth: 'tenant', tag: 'quarantine', summary: 'Release one of your held messages (when the operator allows it): scanned again, routed by the policy',
+    body: z.strictObject({}).describe('No fields: tenants cannot choose the pool'),
     response: { status: 202, description: 'Released', schema: { type: 'object', properties: { id: { type: 'string' }, released: { const: true } } } },
     errors: { 403: 'Release is not allowed for tenants on this gateway', 404: 'Not in quarantine, or not yours' },
     handler: (c) => {

@@ -6,7 +6,7 @@
  * functions as `outpost suppression …` (src/admin/suppression.ts).
  */
 import { z } from 'zod';
-import { addSuppression, exportSuppressions, importSuppressions, listSuppressions, removeSuppression } from '../../../admin/suppression.js';
+import { addSuppression, exportSuppressions, importSuppressionsAsync, listSuppressions, removeSuppression } from '../../../admin/suppression.js';
 import type { Call } from '../endpoint.js';
 import { endpoint } from '../endpoint.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../page.js';
@@ -72,7 +72,7 @@ function variants(auth: 'tenant' | 'operator') {
       response: { status: 200, description: 'Counts', schema: importResult },
       ...(errors ? { errors } : {}),
       example: { body: { csv: 'recipient,reason\nwalk@example.net,manual\n' } },
-      handler: (c) => importSuppressions(c.s.tenants, c.s.suppressions, who(c), c.body.csv, c.s.clock.now(), { source: 'import' }),
+      handler: (c) => importSuppressionsAsync(c.s.tenants, c.s.suppressions, who(c), c.body.csv, c.s.clock.now()),
     }),
     endpoint({
       method: 'GET', path: `${base}/export`, auth, tag, summary: `${whose} whole list as CSV`,
