@@ -25,6 +25,7 @@ import type { Config } from './config/schema.js';
 import { openSqlite, type Db } from './db/sqlite.js';
 import { createHttpServer } from './ingress/http/server.js';
 import { buildRouter } from './ingress/http/routes.js';
+import { loadConsole } from './console/serve.js';
 import { createSubmissionServer, createSubmissionShared } from './ingress/smtp/server.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Processor, type Decider } from './pipeline/processor.js';
@@ -246,6 +247,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
     ),
     log,
     (route, status) => ops.onHttp(route, status),
+    config.http.console ? loadConsole() : undefined,
   );
   await listen(http, config.http.listen.port, config.http.listen.host);
   const httpAddress = http.address() as AddressInfo;

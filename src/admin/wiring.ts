@@ -23,6 +23,7 @@ import { GatewayMetrics } from '../metrics/metrics.js';
 import type { Decider } from '../pipeline/processor.js';
 import type { IncomingMessage, RouteDecision } from '../spool/spool.js';
 import type { TenantStore } from '../tenants/store.js';
+import { ConsoleStats } from '../stats/service.js';
 import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { WebhookStore } from '../webhooks/store.js';
 import { OperatorTokens } from './operator-tokens.js';
@@ -48,6 +49,8 @@ export interface Operations {
   readonly queue: QueueSearch;
   readonly quarantine: QuarantineAdmin;
   readonly operators: OperatorTokens;
+  /** The web console's series and tenants overview (stats/service.ts). */
+  readonly stats: ConsoleStats;
   /** cleanup hand-off: a message was stored. */
   received(m: IncomingMessage): void;
   /** Processor observe hook. */
@@ -106,9 +109,18 @@ export function openOperations(o: OperationsOptions): Operations {
     if (metrics) bus.on((e) => metrics.onEvent(e));
 
     const q = queue;
+    const stats = new ConsoleStats({
+      eventsDb: eventStore.db, state: o.state, bus, clock,
+      queueDepth: () => {
+        const g = q.gauges();
+        // Waiting or in progress; held (quarantined) mail has its own page.
+        return { depth: Object.entries(g.states).reduce((n, [k, s]) => (k === 'quarantined' ? n : n + s.count), 0), queuedJobs: g.jobsQueued };
+      },
+      onError: (err) => log.error({ err }, 'console stats: sampling the queue failed'),
+    });
     const qa = quarantine;
     return {
-      eventStore, webhooks, dispatcher, metrics, queue: q, quarantine: qa, operators,
+      eventStore, webhooks, dispatcher, metrics, queue: q, quarantine: qa, operators, stats,
       received: (m) => bus.emit(receivedEvent(m, clock.now())),
       routed: (m, d) => {
         for (const e of routedEvents(m, d, clock.now())) bus.emit(e);
@@ -128,14 +140,16 @@ export function openOperations(o: OperationsOptions): Operations {
             }
           : d,
       onHttp: (route, status) => metrics?.observeHttp(route ?? 'unmatched', status),
-      api: (x) => ({ config, clock, tenants: o.tenants, queue: q, quarantine: qa, events: eventStore, webhooks, operators, ...(metrics ? { metrics } : {}), ...x }),
+      api: (x) => ({ config, clock, tenants: o.tenants, queue: q, quarantine: qa, events: eventStore, webhooks, operators, stats, ...(metrics ? { metrics } : {}), ...x }),
       start: () => {
         eventStore.start();
         dispatcher.start();
         metrics?.start(config.metrics.sampleInterval);
+        stats.start();
       },
       stop: async (graceMs) => {
         metrics?.stop();
+        stats.stop();
         await dispatcher.stop(graceMs);
         await eventStore.close();
         q.close();

@@ -49,6 +49,8 @@ const smtp = z.strictObject({
 const http = z.strictObject({
   listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(8025) }).default({ host: '127.0.0.1', port: 8025 }),
   maxBodyBytes: z.number().int().positive().default(30 * 1024 * 1024),
+  /** Serve the web console at / (src/console/). */
+  console: z.boolean().default(true),
 });
 
 /** IP warm-up (src/pools/warmup.ts): messages per UTC day, rising until the schedule ends. */

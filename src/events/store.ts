@@ -15,10 +15,14 @@
  * stored rows (the webhook outbox is written there, so no stored event misses
  * its webhook deliveries).
  * Append-only: rows are never updated; prune() deletes whole old rows in chunks.
+ * Each flush also adds the batch to the console's rollup tables (stats/rollup.ts)
+ * in the same transaction.
  */
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { openSqlite, type Db } from '../db/sqlite.js';
+import { migrate, openSqlite, type Db } from '../db/sqlite.js';
+import { StatsRollup } from '../stats/rollup.js';
+import { STATS_MIGRATIONS } from '../stats/schema.js';
 import type { EventType, PlatformEvent } from './bus.js';
 import { EVENT_STORE_MIGRATIONS } from './store-schema.js';
 
@@ -52,6 +56,8 @@ export class EventStore {
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly ins;
+  /** The console's per-minute / per-hour counters, written with each flush. */
+  readonly rollup: StatsRollup;
   private closed = false;
   /** Events dropped because the buffer overflowed (the disk stalled for a long time). */
   dropped = 0;
@@ -63,6 +69,9 @@ export class EventStore {
   ) {
     this.db = openSqlite(file, 'events', EVENT_STORE_MIGRATIONS);
     this.db.pragma('synchronous = NORMAL');
+    migrate(this.db, 'stats', STATS_MIGRATIONS);
+    this.rollup = new StatsRollup(this.db);
+    this.hooks.push((rows) => this.rollup.add(rows));
     this.ins = this.db.prepare('INSERT INTO events (at, type, tenant_id, message_id, data) VALUES (?, ?, ?, ?, ?)');
   }
 
@@ -164,8 +173,10 @@ export class EventStore {
     for (;;) {
       const n = del.run(cutoff).changes;
       total += n;
-      if (n < 5000) return total;
+      if (n < 5000) break;
     }
+    this.rollup.prune(this.clock.now());
+    return total;
   }
 
   /** Flushes what is buffered and closes the file. */

@@ -4,13 +4,19 @@
  * per request (method, path, status, duration, tenant, message id — never the
  * Authorization header or query secrets).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { Logger } from '../../log/logger.js';
 import { HttpError, isClientError, sendError } from './errors.js';
 import type { Router } from './router.js';
 
-/** `onFinish` is told of every finished request (route pattern when one matched; metrics). */
-export function createHttpServer(router: Router, log: Logger, onFinish?: (route: string | undefined, status: number) => void): Server {
+/**
+ * `onFinish` is told of every finished request (route pattern when one matched; metrics).
+ * `files` answers the paths it owns (the web console, console/serve.ts) before the API router.
+ */
+export function createHttpServer(
+  router: Router, log: Logger, onFinish?: (route: string | undefined, status: number) => void,
+  files?: { handle(req: IncomingMessage, res: ServerResponse, path: string): boolean },
+): Server {
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const logFields: Record<string, unknown> = {};
@@ -29,6 +35,18 @@ export function createHttpServer(router: Router, log: Logger, onFinish?: (route:
     } catch {
       status = sendError(res, new HttpError(400, 'bad_url', 'Malformed request URL')).status;
       return;
+    }
+    if (files) {
+      try {
+        if (files.handle(req, res, url.pathname)) {
+          logFields['route'] = 'console';
+          return;
+        }
+      } catch (e) {
+        log.error({ err: e, path: url.pathname }, 'http: console file failed');
+        status = sendError(res, e).status;
+        return;
+      }
     }
     Promise.resolve()
       .then(() => {

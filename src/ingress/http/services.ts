@@ -16,6 +16,7 @@ import type { TenantStore } from '../../tenants/store.js';
 import type { WebhookStore } from '../../webhooks/store.js';
 import type { SubmitDeps } from './submit.js';
 import type { ReputationReport } from '../../reputation/engine.js';
+import type { ConsoleStats } from '../../stats/service.js';
 import type { ReputationStore } from '../../reputation/store.js';
 import type { QuarantineAdmin } from '../../quarantine/admin.js';
 import type { IpHealth } from '../../pools/ip-health.js';
@@ -36,6 +37,8 @@ export interface ApiServices {
   readonly events: EventLog;
   readonly webhooks: WebhookStore;
   readonly operators: OperatorTokens;
+  /** Dashboard series and the tenants overview (web console). */
+  readonly stats: ConsoleStats;
   readonly metrics?: GatewayMetrics;
   /** A tenant's reputation report (reputation/report.ts); absent: the endpoints answer 404. */
   readonly reputationReport?: (tenantId: string) => ReputationReport;

@@ -10,6 +10,7 @@ import messages from './messages.js';
 import tenantSelf from './tenant-self.js';
 import events from './events.js';
 import webhooks from './webhooks.js';
+import stats from './stats.js';
 import adminTenants from './admin-tenants.js';
 import adminPlatform from './admin-platform.js';
 import adminQueue from './admin-queue.js';
@@ -26,6 +27,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...tenantSelf,
   ...events,
   ...webhooks,
+  ...stats,
   // Tenant DELETEs before admin-tenants: the isolation walk runs DELETEs last in table order, and revoking A's key is one of them.
   ...quarantine,
   ...suppressions,

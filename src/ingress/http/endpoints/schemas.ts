@@ -116,6 +116,26 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
     allOf: [{ $ref: '#/components/schemas/Webhook' }, { type: 'object', properties: { secret: { ...str, description: 'Signing secret (whsec_…), returned once' } } }],
   },
   WebhookAttempt: { type: 'object', properties: { id: { type: 'integer' }, eventId: str, at: time, attempt: { type: 'integer' }, status: { type: ['integer', 'null'] }, ms: { type: 'integer' }, ok: { type: 'boolean' }, error: strOrNull } },
+  TimeSeries: {
+    type: 'object',
+    description: 'One point per minute from `from`; arrays have `points` entries, the last is the current (partial) minute',
+    properties: {
+      from: time, step: { const: 60 }, points: { type: 'integer' },
+      outcomes: { type: 'object', properties: Object.fromEntries(['received', 'delivered', 'deferred', 'bounced', 'quarantined', 'rejected'].map((k) => [k, { type: 'array', items: { type: 'integer' } }])) },
+      spamShare: { type: 'array', items: { type: ['number', 'null'] } },
+      scanned: { type: 'array', description: 'Messages scanned per minute (the base of spamShare)', items: { type: 'integer' } },
+      pools: { type: 'object', description: 'admin only: delivered recipients per pool', additionalProperties: { type: 'array', items: { type: 'integer' } } },
+      queueDepth: { type: 'array', description: 'admin only: messages waiting or in progress, sampled each minute', items: { type: ['integer', 'null'] } },
+    },
+  },
+  TenantOverview: {
+    type: 'object',
+    properties: {
+      id: str, name: str, state: { enum: ['normal', 'watch', 'throttled', 'high-risk-only', 'suspended', 'disabled'] }, enabled: { type: 'boolean' }, stateSince: { type: ['string', 'null'], format: 'date-time' }, stateReason: str,
+      sent24h: { type: 'integer' }, delivered24h: { type: 'integer' }, spamShare24h: { type: ['number', 'null'] }, bounceRate24h: { type: ['number', 'null'] }, complaintRate24h: { type: ['number', 'null'] },
+      sparkline: { type: 'array', items: { type: 'integer' }, minItems: 24, maxItems: 24, description: 'Messages sent per hour, oldest first' },
+    },
+  },
   Accepted: { type: 'object', required: ['id'], properties: { id: { ...str, description: 'Outpost message id (20 characters, time-ordered)' } } },
   JsonMessage: {
     type: 'object',
