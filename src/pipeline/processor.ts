@@ -5,12 +5,12 @@
  *
  * Messages come two ways: handed over by cleanup right after their durable
  * write (offer(), with their bytes: no claim, no read), or claimed from the
- * spool (after a restart, a release). Deciding before the durable write
- * (one spool write per message instead of two) was tried and measured slower:
- * the processor's batches keep the worker threads and the spool writer busier
- * than per-message decisions inside SMTP transactions (docs/benchmarks.md). Runs when kicked and on a slow timer as a safety
- * net. Bounded: at most `batch` messages, and about BATCH_BYTES of them, in
- * flight at once. A decider error (a broken tenant key, a dead worker) is
+ * spool (after a restart, a release). Runs when kicked and on a slow timer as
+ * a safety net. Deciding before the durable write instead (one spool write
+ * per message, not two) was tried and measured slower: these batches keep the
+ * worker threads and the spool writer busier (docs/benchmarks.md).
+ * Bounded: at most `batch` messages, and about BATCH_BYTES of them, in flight
+ * at once. A decider error (a broken tenant key, a dead worker) is
  * logged, the message gets a processing-error event and is put back to
  * incoming after a back-off (retryDelayMs, doubling per failure of the same
  * message up to an hour), so it is tried again without a restart; never lost.

@@ -26,18 +26,16 @@ const gc = new GroupCommitter(immediate, tx, () => db.inTransaction);
 const asBuffer = (u: Uint8Array | undefined | null): Buffer | undefined =>
   u ? (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)) : undefined;
 
-const revivePrefix = (a: unknown): unknown => {
-  const d = a as { prefix?: Uint8Array };
-  return d.prefix ? { ...d, prefix: asBuffer(d.prefix) } : d;
-};
-
 /** Structured clone turns Buffers into Uint8Arrays; SQLite wants Buffers for BLOBs. */
 function revive(op: WriteOp, args: unknown[]): unknown[] {
   if (op === 'enqueue') {
     const m = args[0] as { raw: Uint8Array };
     return [{ ...m, raw: asBuffer(m.raw) }, args[1]];
   }
-  if (op === 'route') return [args[0], revivePrefix(args[1]), args[2]];
+  if (op === 'route') {
+    const d = args[1] as { prefix?: Uint8Array };
+    return [args[0], d.prefix ? { ...d, prefix: asBuffer(d.prefix) } : d, args[2]];
+  }
   return args;
 }
 
