@@ -21,9 +21,17 @@ import type { Decider } from '../pipeline/processor.js';
 import { base32Encode } from './base32.js';
 import type { Verp } from './verp.js';
 
-/** Short stable tag of a tenant name, carried in VERP tokens. */
+const tags = new Map<string, string>();
+
+/** Short stable tag of a tenant name, carried in VERP tokens (memoised: one hash per tenant, not per message). */
 export function tenantTag(tenantId: string): string {
-  return base32Encode(createHash('sha256').update(`outpost-tenant\0${tenantId}`).digest().subarray(0, 5));
+  let tag = tags.get(tenantId);
+  if (tag === undefined) {
+    if (tags.size >= 10_000) tags.clear();
+    tag = base32Encode(createHash('sha256').update(`outpost-tenant\0${tenantId}`).digest().subarray(0, 5));
+    tags.set(tenantId, tag);
+  }
+  return tag;
 }
 
 export function withVerp(inner: Decider, verp: Verp): Decider {
