@@ -13,8 +13,9 @@ import { isClass } from '../policy/action.js';
 import { QuarantineAdmin, type BulkOp } from '../quarantine/admin.js';
 import { listQuarantine } from '../admin/quarantine.js';
 import type { QuarantineFilter } from '../quarantine/types.js';
-import { CliError, iso, table, withSpool, type ConfigLoader, type Io } from './io.js';
+import { CliError, table, withSpool, type ConfigLoader, type Io } from './io.js';
 import { createProgress } from './progress.js';
+import { showMessage } from './queue.js';
 
 const options = {
   config: { type: 'string' }, json: { type: 'boolean' }, tenant: { type: 'string' }, class: { type: 'string' },
@@ -60,27 +61,7 @@ export async function quarantineCommand(args: string[], io: Io, loadConfig: Conf
   if (sub === 'show') {
     const id = ids[0];
     if (!id) throw new CliError('usage: outpost quarantine show ID');
-    return withSpool(config, async (spool) => {
-      const m = await spool.getMessage(id);
-      if (!m) throw new CliError(`no message ${id}`, 1);
-      const events = await spool.events(id);
-      if (values.json) {
-        io.out(JSON.stringify({ ...m, events }));
-        return 0;
-      }
-      io.out(`message:   ${m.id}   state: ${m.state}${m.state === 'quarantined' ? '' : ' (not in quarantine)'}`);
-      io.out(`tenant:    ${m.tenantId}   from: <${m.mailFrom}>   recipients: ${m.recipients.length}   size: ${m.size} bytes`);
-      io.out(`subject:   ${m.summary.subject ?? '-'}`);
-      io.out(`received:  ${iso(m.receivedAt)}`);
-      if (m.verdict) {
-        io.out(`verdict:   ${m.verdict.class} score ${m.verdict.score.toFixed(3)}`);
-        for (const r of m.verdict.reasons.slice(0, 10)) io.out(`  ${r.weight >= 0 ? '+' : ''}${r.weight.toFixed(2)}  ${r.rule}  ${r.detail}`);
-      }
-      if (m.route) io.out(`route:     ${m.route.kind} (${m.route.why})`);
-      io.out('events:');
-      for (const e of events) io.out(`  ${iso(e.at)}  ${e.type.padEnd(20)} ${e.data ? JSON.stringify(e.data) : ''}`);
-      return 0;
-    });
+    return withSpool(config, (spool) => showMessage(spool, id, io, values.json === true, (m) => (m.state === 'quarantined' ? '' : ' (not in quarantine)')));
   }
 
   const admin = QuarantineAdmin.open(config.dataDir, systemClock);

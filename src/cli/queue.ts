@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { deleteMessage, retryMessage } from '../admin/queue.js';
 import { QueueSearch } from '../admin/queue-search.js';
 import type { MessageState } from '../core/types.js';
+import type { MessageView, Spool } from '../spool/spool.js';
 import { CliError, iso, table, withSpool, type ConfigLoader, type Io } from './io.js';
 
 const options = {
@@ -23,29 +24,37 @@ export async function messageCommand(args: string[], io: Io, loadConfig: ConfigL
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
   const [sub, id] = positionals;
   if (sub !== 'show' || !id) throw new CliError('usage: outpost message show ID');
-  const config = loadConfig(values.config);
-  return withSpool(config, async (spool) => {
-    const m = await spool.getMessage(id);
-    if (!m) throw new CliError(`no message ${id}`, 1);
-    const events = await spool.events(id);
-    if (values.json) {
-      io.out(JSON.stringify({ ...m, events }));
-      return 0;
-    }
-    io.out(`message:   ${m.id}`);
-    io.out(`tenant:    ${m.tenantId}   source: ${m.source}   client: ${m.clientIp}`);
-    io.out(`state:     ${m.state}`);
-    io.out(`received:  ${iso(m.receivedAt)}   size: ${m.size} bytes`);
-    io.out(`from:      <${m.mailFrom}>   header From: ${m.summary.from ?? '-'}`);
-    io.out(`subject:   ${m.summary.subject ?? '-'}`);
-    if (m.route) io.out(`route:     ${m.route.kind}${m.route.kind === 'deliver' ? ` via pool ${m.route.pool}` : ''} (${m.route.why})`);
-    if (m.verdict) io.out(`verdict:   ${m.verdict.class} score ${m.verdict.score.toFixed(3)}`);
-    io.out('recipients:');
-    io.out(table(m.recipients.map((r) => [`  ${r.rcpt}`, r.state, r.reply ? formatReply(r.reply) : ''])));
-    io.out('events:');
-    for (const e of events) io.out(`  ${iso(e.at)}  ${e.type.padEnd(18)} ${e.data ? JSON.stringify(e.data) : ''}`);
+  return withSpool(loadConfig(values.config), (spool) => showMessage(spool, id, io, values.json === true));
+}
+
+/**
+ * One message with its verdict (and reasons), route, recipients and event
+ * history, as text or JSON: `outpost message show` and `outpost quarantine show`.
+ */
+export async function showMessage(spool: Spool, id: string, io: Io, json: boolean, stateNote: (m: MessageView) => string = () => ''): Promise<number> {
+  const m = await spool.getMessage(id);
+  if (!m) throw new CliError(`no message ${id}`, 1);
+  const events = await spool.events(id);
+  if (json) {
+    io.out(JSON.stringify({ ...m, events }));
     return 0;
-  });
+  }
+  io.out(`message:   ${m.id}`);
+  io.out(`tenant:    ${m.tenantId}   source: ${m.source}   client: ${m.clientIp}`);
+  io.out(`state:     ${m.state}${stateNote(m)}`);
+  io.out(`received:  ${iso(m.receivedAt)}   size: ${m.size} bytes`);
+  io.out(`from:      <${m.mailFrom}>   header From: ${m.summary.from ?? '-'}`);
+  io.out(`subject:   ${m.summary.subject ?? '-'}`);
+  if (m.route) io.out(`route:     ${m.route.kind}${m.route.kind === 'deliver' ? ` via pool ${m.route.pool}` : ''} (${m.route.why})`);
+  if (m.verdict) {
+    io.out(`verdict:   ${m.verdict.class} score ${m.verdict.score.toFixed(3)}`);
+    for (const r of m.verdict.reasons.slice(0, 10)) io.out(`  ${r.weight >= 0 ? '+' : ''}${r.weight.toFixed(2)}  ${r.rule}  ${r.detail}`);
+  }
+  io.out('recipients:');
+  io.out(table(m.recipients.map((r) => [`  ${r.rcpt}`, r.state, r.reply ? formatReply(r.reply) : ''])));
+  io.out('events:');
+  for (const e of events) io.out(`  ${iso(e.at)}  ${e.type.padEnd(20)} ${e.data ? JSON.stringify(e.data) : ''}`);
+  return 0;
 }
 
 export async function queueCommand(args: string[], io: Io, loadConfig: ConfigLoader): Promise<number> {
