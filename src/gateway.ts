@@ -23,6 +23,7 @@ import { createCleanup, type Cleanup } from './cleanup/cleanup.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './config/schema.js';
 import { openSqlite, type Db } from './db/sqlite.js';
+import { capHeapGrowth } from './core/heap.js';
 import { createHttpServer } from './ingress/http/server.js';
 import { buildRouter } from './ingress/http/routes.js';
 import { loadConsole } from './console/serve.js';
@@ -147,6 +148,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const { config } = o;
   const clock = o.clock ?? systemClock;
   const log = o.log ?? createLogger(config.log.level);
+  capHeapGrowth(config.memory.heapGrowthPercent); // before the worker threads start: they inherit it
   const events = new EventBus((err, e) => log.error({ err, event: e.type }, 'event listener failed'));
   const state = openStateDb(config.dataDir);
   undo.push(() => state.close());

@@ -230,6 +230,12 @@ const feedback = z.strictObject({
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./var'),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
+  memory: z
+    .strictObject({
+      /** How far a JS heap may grow past its live data before a full collection, in percent (V8 --heap-growing-percent). 0 = V8's own (up to 300). */
+      heapGrowthPercent: z.number().int().min(0).max(300).default(50),
+    })
+    .prefault({}),
   platform: z
     .strictObject({
       /** Name used in SMTP banners, Received headers and DSNs. */

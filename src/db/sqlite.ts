@@ -11,6 +11,21 @@ import { dirname } from 'node:path';
 
 export type Db = Database.Database;
 
+/**
+ * Page cache per connection. The gateway holds seven connections (spool
+ * writer, reader, checkpoint and search; events writer and reader; state), and
+ * a cache is malloc'd memory that stays once filled: the two writing
+ * connections, whose index pages are hot, get WRITER_CACHE_KIB
+ * (useWriterCache); every other one READER_CACHE_KIB (docs/benchmarks.md, "Memory").
+ */
+const READER_CACHE_KIB = 2048;
+const WRITER_CACHE_KIB = 8192;
+
+/** Gives a connection that writes on the hot path the larger page cache. */
+export function useWriterCache(db: Db): void {
+  db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+}
+
 export function openSqlite(file: string, module?: string, migrations: readonly string[] = []): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -18,8 +33,7 @@ export function openSqlite(file: string, module?: string, migrations: readonly s
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
-  // 8 MiB page cache per connection: indexes stay hot, memory stays bounded.
-  db.pragma('cache_size = -8000');
+  db.pragma(`cache_size = -${READER_CACHE_KIB}`);
   if (module) migrate(db, module, migrations);
   return db;
 }

@@ -43,7 +43,7 @@ export class ThreadedEventStore implements EventLog {
     this.reader = new EventStore(file, clock, { retentionMs: o.retentionMs, flushIntervalMs: o.flushIntervalMs });
     this.worker = new Worker(new URL('./store-writer.js', import.meta.url), {
       workerData: { file, retentionMs: o.retentionMs, ...(o.masterKey ? { masterKey: o.masterKey } : {}) },
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 },
     });
     this.worker.on('message', (r: WriterReply) => {
       if (r.kind === 'flushed') {

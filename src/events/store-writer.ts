@@ -6,6 +6,7 @@
  * event loop that serves SMTP and HTTP never pays for them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { useWriterCache } from '../db/sqlite.js';
 import { systemClock } from '../core/clock.js';
 import { WebhookStore } from '../webhooks/store.js';
 import type { PlatformEvent } from './bus.js';
@@ -21,6 +22,7 @@ export type WriterReply = { readonly kind: 'flushed'; readonly stored: number } 
 
 const { file, retentionMs, masterKey } = workerData as { file: string; retentionMs: number; masterKey?: string };
 const store = new EventStore(file, systemClock, { retentionMs, flushIntervalMs: 0 });
+useWriterCache(store.db);
 const hooks = new WebhookStore(store.db, systemClock, masterKey);
 store.onCommit((rows) => hooks.enqueue(rows));
 const port = parentPort!;

@@ -36,7 +36,8 @@ export function createSignerPool(opts: SignerPoolOptions): SignerPool {
   const { threads, clock = systemClock, ...rest } = opts;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new SignError('bad-option', 'signing threads must be an integer in 1..64');
   createSigner(rest); // checks the platform identity and key here, not in a worker
-  const pool = createThreadPool<SignRequest, WireSignResult>({ url: new URL('./worker.js', import.meta.url), workerData: { ...rest, syncCrypto: true } satisfies SignerOptions, threads, name: 'signing' });
+  // A signing thread's garbage is a few short-lived strings per message: a small young generation suffices.
+  const pool = createThreadPool<SignRequest, WireSignResult>({ url: new URL('./worker.js', import.meta.url), workerData: { ...rest, syncCrypto: true } satisfies SignerOptions, threads, name: 'signing', resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   return {
     async sign(req) {
       try {

@@ -58,7 +58,7 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
     // The writer and checkpoint threads keep little JS state: small heaps keep the gateway's memory flat.
     const worker = new Worker(new URL('./writer-thread.js', import.meta.url), {
       workerData: { file, maxBytes: opts.maxBytes ?? 0 },
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
     });
     await new Promise<void>((resolve, reject) => {
       const onMsg = (batch: WriterReply[]): void => {

@@ -6,6 +6,7 @@
  * before it reports ready.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { useWriterCache } from '../../db/sqlite.js';
 import { GroupCommitter } from '../group-commit.js';
 import { SpoolError } from '../spool.js';
 import { openSpoolDb, toSpoolError } from './open.js';
@@ -15,6 +16,7 @@ import { WRITE_OPS, type WriteOp, type WriterReply, type WriterRequest } from '.
 const { file, maxBytes } = workerData as { file: string; maxBytes: number };
 const port = parentPort!;
 const db = openSpoolDb(file, { maxBytes, autoCheckpoint: false });
+useWriterCache(db);
 const store = new SqliteSpoolStore(db);
 const tx = <T>(fn: () => T): T => db.transaction(fn)();
 // The group's transaction takes the write lock at BEGIN (IMMEDIATE): a DEFERRED one that read first
