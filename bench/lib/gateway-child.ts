@@ -52,7 +52,8 @@ export async function startGatewayChild(
   beforeStart?.(cli);
   // As `npm start` runs it: MALLOC_ARENA_MAX=2 (glibc arenas per thread otherwise fragment; see docs/operations.md).
   const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : []), BIN, 'start', '--config', configFile], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_GW_STDOUT=1 shows the gateway's JSON log (for debugging a benchmark).
+    stdio: ['ignore', process.env.BENCH_GW_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' },
   });
   const listen = (config['smtp'] as { listen: Array<{ host: string; port: number }> }).listen[0]!;

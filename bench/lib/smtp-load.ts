@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly startTls?: boolean;
   /** AUTH PLAIN after EHLO (default true); false for a raw sink. */
   readonly auth?: boolean;
+  /** Messages per second over all connections (message i starts no earlier than i/rate s in); absent: as fast as replies allow. */
+  readonly rate?: number;
 }
 
 export interface LoadResult {
@@ -113,6 +115,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (;;) {
       const i = next++;
       if (i >= jobs.length) break;
+      if (o.rate) {
+        const due = Number(t0) / 1e6 + (i / o.rate) * 1000 - Number(process.hrtime.bigint()) / 1e6;
+        if (due > 0) await new Promise((res) => setTimeout(res, due));
+      }
       sock.write(`MAIL FROM:<${o.from}>\r\nRCPT TO:<${o.rcpt(i)}>\r\nDATA\r\n`);
       const mail = await r.next();
       const rcpt = await r.next();
