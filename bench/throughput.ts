@@ -15,8 +15,8 @@
  * Options: --small N --large N --connections N --runs N --signing off|on|both
  * --warmup N (messages sent through each freshly started gateway before the
  * measurement, default 2,000 of the phase's size, at most half the phase's
- * count: a cold process spends
- * seconds of CPU compiling its hot paths in every isolate; 0 measures cold)
+ * count: a cold process spends seconds of CPU compiling its hot paths in
+ * every isolate; 0 measures cold)
  * --rate N (submit at N msg/s instead of as fast as replies allow: both
  * signing modes then take equally long; see docs/benchmarks.md on why the
  * saturated and the paced signing figures differ).

@@ -6,7 +6,7 @@
  * thousands of messages a second the main thread's old space settled at
  * 80–100 MB over 30–50 MB live. Capping the factor makes full collections
  * more frequent but each is small (the live set is), and measured no slower
- * (docs/benchmarks.md, "Memory"). Unlike --max-old-space-size this is no hard
+ * (docs/benchmarks.md, session 4: memory and the ingress A/B). Unlike --max-old-space-size this is no hard
  * limit: the heap still grows as far as the live data needs.
  *
  * Limits: a V8 flag is process-wide and applies to isolates created after it

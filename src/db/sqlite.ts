@@ -16,7 +16,7 @@ export type Db = Database.Database;
  * writer, reader, checkpoint and search; events writer and reader; state), and
  * a cache is malloc'd memory that stays once filled: the two writing
  * connections, whose index pages are hot, get WRITER_CACHE_KIB
- * (useWriterCache); every other one READER_CACHE_KIB (docs/benchmarks.md, "Memory").
+ * (useWriterCache); every other one READER_CACHE_KIB (docs/benchmarks.md, session 4).
  */
 const READER_CACHE_KIB = 2048;
 const WRITER_CACHE_KIB = 8192;
