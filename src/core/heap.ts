@@ -6,8 +6,9 @@
  * thousands of messages a second the main thread's old space settled at
  * 80–100 MB over 30–50 MB live. Capping the factor makes full collections
  * more frequent but each is small (the live set is), and measured no slower
- * (docs/benchmarks.md, session 4: memory and the ingress A/B). Unlike --max-old-space-size this is no hard
- * limit: the heap still grows as far as the live data needs.
+ * (docs/benchmarks.md, session 4: memory and the ingress A/B). Unlike
+ * --max-old-space-size this is no hard limit: the heap still grows as far as
+ * the live data needs.
  *
  * Limits: a V8 flag is process-wide and applies to isolates created after it
  * is set (worker threads) and to the main heap from its next collection on;
