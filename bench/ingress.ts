@@ -9,7 +9,11 @@
  * synchronous=FULL, group commit). Scanning runs as in production; DKIM
  * signing is off unless --signing (it is not part of acceptance, and its
  * cost — two RSA signatures per message — is measured by bench:throughput).
- * Options: --messages N --connections N --size BYTES --runs N --no-scan --signing.
+ * Each gateway first takes --warmup N messages (default 2,000) that are not
+ * measured: a fresh process spends seconds of CPU compiling its hot paths
+ * in every isolate, which a running gateway does not (--warmup 0: cold, as
+ * the figures before 2026-11-28's session 4).
+ * Options: --messages N --connections N --size BYTES --runs N --warmup N --no-scan --signing.
  */
 import { startGatewayChild } from './lib/gateway-child.js';
 import { makeMessage, runLoad } from './lib/smtp-load.js';
@@ -25,6 +29,7 @@ const messages = arg('messages', 20_000);
 const connections = arg('connections', 20);
 const size = arg('size', 5 * 1024);
 const runs = arg('runs', 3);
+const warmup = arg('warmup', 2000);
 
 const results: Array<{ rate: number; p50: number; p99: number; rss: number; cpu: number }> = [];
 for (let run = 1; run <= runs; run++) {
@@ -35,9 +40,16 @@ for (let run = 1; run <= runs; run++) {
     scan: { enabled: !process.argv.includes('--no-scan') },
     platform: { signing: process.argv.includes('--signing') },
   });
+  const body = makeMessage(size, 'load@bench.test', 'rcpt@example.net');
+  if (warmup > 0) {
+    const w = await runLoad({
+      host: HOST, port: 13587, user: gw.user, pass: gw.pass, connections, plan: [{ count: warmup, body }],
+      from: 'load@bench.test', rcpt: (i) => `w${i}@example.net`,
+    });
+    if (w.accepted !== warmup) throw new Error(`run ${run}: warm-up accepted ${w.accepted} of ${warmup}`);
+  }
   const cpu0 = gw.cpuSeconds();
   const loadCpu0 = process.cpuUsage();
-  const body = makeMessage(size, 'load@bench.test', 'rcpt@example.net');
   const r = await runLoad({
     host: HOST, port: 13587, user: gw.user, pass: gw.pass, connections, plan: [{ count: messages, body }],
     from: 'load@bench.test', rcpt: (i) => `r${i}@example.net`,
@@ -49,7 +61,7 @@ for (let run = 1; run <= runs; run++) {
   const rss = gw.peakRssMb();
   const queued = JSON.parse(gw.cli('queue', '--json')) as { messages: Record<string, number> };
   await gw.stop();
-  const stored = Object.values(queued.messages).reduce((a, b) => a + b, 0);
+  const stored = Object.values(queued.messages).reduce((a, b) => a + b, 0) - warmup;
   if (r.refused > 0 || r.accepted !== messages || stored !== messages) throw new Error(`run ${run}: accepted ${r.accepted}, refused ${r.refused}, stored ${stored}`);
   const res = { rate: r.accepted / r.seconds, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), rss, cpu };
   results.push(res);
