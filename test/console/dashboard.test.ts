@@ -25,10 +25,8 @@ after(async () => {
 });
 
 test('log in, see the dashboard, send mail and watch the live numbers', { skip, timeout: 90_000 }, async () => {
-  const { page } = await b.newPage();
-  const problems: string[] = [];
+  const { page, errors: problems } = await b.newPage();
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
 
   await page.goto(`${w.t.baseUrl}/`);
   await page.fill('input[name=token]', 'op_wrong_token');

@@ -28,9 +28,7 @@ after(async () => {
 });
 
 test('preview a held message, release it and see it delivered', { skip, timeout: 90_000 }, async () => {
-  const { page } = await b.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { page, errors } = await b.newPage();
   page.on('dialog', (d) => void d.accept());
   await signIn(page, w.t.baseUrl, w.t.operatorToken);
   await page.click('nav >> text=Quarantine');

@@ -26,7 +26,8 @@ export function chromiumMissing(): string | false {
 
 export interface BrowserHandle {
   readonly browser: Browser;
-  newPage(o?: { width?: number; height?: number; dark?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
+  /** A page in a fresh context; `errors` collects the page's uncaught script errors as they happen. */
+  newPage(o?: { width?: number; height?: number; dark?: boolean }): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -43,7 +44,9 @@ export async function launchBrowser(): Promise<BrowserHandle> {
     newPage: async (o = {}) => {
       const context = await browser.newContext({ viewport: { width: o.width ?? 1360, height: o.height ?? 900 }, colorScheme: o.dark ? 'dark' : 'light', deviceScaleFactor: 1 });
       const page = await context.newPage();
-      return { context, page };
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      return { context, page, errors };
     },
     close: async () => {
       await browser.close();

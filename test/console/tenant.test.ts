@@ -43,9 +43,7 @@ after(async () => {
 });
 
 test('open a suspended tenant from the tenants table and read why', { skip, timeout: 60_000 }, async () => {
-  const { page } = await b.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { page, errors } = await b.newPage();
   await signIn(page, w.t.baseUrl, w.t.operatorToken);
   await page.click('nav >> text=Tenants');
   await page.waitForSelector('[data-table=tenants] tbody tr');
