@@ -119,6 +119,11 @@ async function settleRemaining(c: ConnectionContext, first: DeliveryJob, reply: 
 /** Sends one job; once sent, returns `done`, which settles when its result is recorded. */
 async function deliverOne(c: ConnectionContext, session: SmtpSession, job: DeliveryJob, mx: string): Promise<{ done: Promise<void> }> {
   const { deps } = c;
+  if (deps.holdTenant?.(job.tenantId)) {
+    // Suspended since the job was taken (while this connection was set up): back to the spool untouched.
+    await deps.spool.release([job.jobId], deps.clock.now()).catch((e: unknown) => deps.log.error({ err: e }, 'delivery: release failed'));
+    return { done: Promise.resolve() };
+  }
   const startedAt = deps.clock.now();
   const [body, routing] = await Promise.all([deps.spool.readBody(job.messageId), deps.spool.readRouting(job.messageId)]);
   if (!body || !routing) {
