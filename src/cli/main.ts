@@ -12,6 +12,7 @@ import { TenantError } from '../tenants/store.js';
 import { PoolError } from '../pools/registry.js';
 import { SpoolError } from '../spool/spool.js';
 import { startGateway } from '../gateway.js';
+import { youngGenerationHint } from '../core/heap.js';
 import { tenantCommand } from './tenant.js';
 import { messageCommand, queueCommand } from './queue.js';
 import { poolCommand } from './pool.js';
@@ -141,6 +142,8 @@ async function start(args: string[], io: Io): Promise<number> {
   let gw;
   try {
     gw = await startGateway({ config });
+    const hint = youngGenerationHint();
+    if (hint) io.err(`outpost: note: ${hint}`);
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
     if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {

@@ -33,7 +33,7 @@ export function createScannerPool(options: ScannerOptions & { readonly threads: 
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new ScannerConfigError('threads must be an integer in 1..64');
   resolveOptions(scannerOptions);
   loadModel(scannerOptions.modelPath);
-  const pool = createThreadPool<ScanRequest, Verdict>({ url: new URL('./worker.js', import.meta.url), workerData: scannerOptions, threads, name: 'scan' });
+  const pool = createThreadPool<ScanRequest, Verdict>({ url: new URL('./worker.js', import.meta.url), workerData: scannerOptions, threads, name: 'scan', resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   return {
     scan: (raw, ctx) => pool.call({ raw, ctx }).catch((e: unknown) => errorVerdict((e as Error).message)),
     close: () => pool.close(),

@@ -143,6 +143,7 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       assert.equal(v?.recipients[1]?.state, 'failed');
       assert.equal(v?.recipients[1]?.reply?.enhanced, '5.1.1');
       assert.equal(v?.state, 'active');
+      assert.equal((await s.readBody(m.id))?.toString(), m.raw.toString(), 'the retry reads the body (a cache may have dropped it)');
       await s.close();
     });
 

@@ -34,7 +34,7 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
   private outbox: WriterRequest[] = [];
   private dead: SpoolError | null = null;
   private closed = false;
-  /** Bodies just written, for the processor and the first delivery attempt. */
+  /** Bodies just written, for the processor and the first delivery attempt (dropped after it). */
   private readonly cache = new BodyCache(16 * 1024 * 1024);
   /** Routing just decided (signatures, wire MAIL FROM), for the delivery attempts. */
   private readonly routes = new RoutingCache(4 * 1024 * 1024);
@@ -139,10 +139,9 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
   claimDue(tenantId: TenantId, now: number, limit: number) { return this.call<DeliveryJob[]>('claimDue', [tenantId, now, limit]); }
   async recordAttempt(rec: AttemptRecord): Promise<void> {
     const finished = await this.call<boolean>('recordAttempt', [rec]);
-    if (finished) {
-      this.cache.delete(rec.messageId);
-      this.routes.delete(rec.messageId);
-    }
+    // A deferred message's next try is minutes away (a paused one's, moments): only the latter keeps its body here.
+    if (finished || rec.countsAsAttempt) this.cache.delete(rec.messageId);
+    if (finished) this.routes.delete(rec.messageId);
   }
   release(jobIds: readonly number[], nextAt: number) { return this.call<void>('release', [jobIds, nextAt]); }
   appendEvent(id: MessageId, ev: SpoolEvent, at: number) { return this.call<void>('appendEvent', [id, ev, at]); }
