@@ -50,8 +50,12 @@ export async function startGatewayChild(
   cli('tenant', 'add', tenant.id, '--domain', tenant.domain);
   const creds = JSON.parse(cli('tenant', 'credentials', tenant.id, '--json')) as { smtp: { username: string; password: string } };
   beforeStart?.(cli);
-  // As `npm start` runs it: MALLOC_ARENA_MAX=2 (glibc arenas per thread otherwise fragment; see docs/operations.md).
-  const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : []), BIN, 'start', '--config', configFile], {
+  // As `npm start` runs it: MALLOC_ARENA_MAX=2 (glibc arenas per thread otherwise fragment) and the
+  // main isolate's young generation capped (--max-semi-space-size=4); see docs/operations.md.
+  // BENCH_GW_NODE_FLAGS="--flag …": extra Node/V8 flags for the gateway process (A/B runs).
+  const extra = (process.env['BENCH_GW_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
+  const prof = process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : [];
+  const child = spawn(process.execPath, [...prof, '--max-semi-space-size=4', ...extra, BIN, 'start', '--config', configFile], {
     // BENCH_GW_STDOUT=1 shows the gateway's JSON log (for debugging a benchmark).
     stdio: ['ignore', process.env.BENCH_GW_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' },
