@@ -30,6 +30,7 @@ import { loadConsole } from './console/serve.js';
 import { createSubmissionServer, createSubmissionShared } from './ingress/smtp/server.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Processor, type Decider } from './pipeline/processor.js';
+import { FlowGate } from './ingress/flow.js';
 import { SqliteSpool } from './spool/sqlite/sqlite-spool.js';
 import { ThreadedSqliteSpool } from './spool/sqlite/threaded-spool.js';
 import type { Spool } from './spool/spool.js';
@@ -216,8 +217,14 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         ...feedback.cfbl,
       })
     : routeDecider;
+  // Ingress waits (MAIL FROM, HTTP submit) while processing is far behind: memory stays bounded (ingress/flow.ts).
+  const flow = new FlowGate({ backlog: () => processor?.backlog ?? 0, maxBacklog: config.flowControl.maxBacklog, maxDelayMs: config.flowControl.maxDelay });
   processor = new Processor({
-    spool, decide, clock, log, onRouted: () => engine.kick(), afterRoute: policy.afterRoute,
+    spool, decide, clock, log, afterRoute: policy.afterRoute,
+    onRouted: () => {
+      engine.kick();
+      flow.progress();
+    },
     observe: (m, d) => {
       rep.observeScan(m, d);
       ops.routed(m, d);
@@ -230,7 +237,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   for (const l of config.smtp.listen) {
     const server = createSubmissionServer({
       hostname: config.platform.hostname, implicitTls: l.tls === 'implicit', tls, limits: config.smtp, shared, closeTimeout: config.delivery.shutdownGrace,
-      authenticate: (u, p) => tenants.authenticateSmtp(u, p), cleanup, clock, log,
+      authenticate: (u, p) => tenants.authenticateSmtp(u, p), cleanup, clock, log, flow,
     });
     await listen(server, l.port, l.host);
     undo.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -243,7 +250,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
         spool, pools, kickDelivery: () => engine.kick(), ipHealth,
         policies: policy.store, limitStore, suppressions: feedback.suppressions, reports: feedback.reports, reputation: new ReputationStore(state),
         reputationReport: (t) => reputationReport({ db: state, config, clock, ...(rep.engine ? { engine: rep.engine } : {}) }, t),
-        submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients },
+        submit: { cleanup, maxBodyBytes: config.http.maxBodyBytes, maxMessageBytes: config.smtp.maxMessageBytes, maxRecipients: config.smtp.maxRecipients, flow },
         dkim: { keys: dkimKeys, tenants, platformDomain: config.platform.domain, now: () => clock.now() },
       }),
     ),

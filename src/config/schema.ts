@@ -236,6 +236,14 @@ export const configSchema = z.strictObject({
       heapGrowthPercent: z.number().int().min(0).max(300).default(50),
     })
     .prefault({}),
+  flowControl: z
+    .strictObject({
+      /** Accepted messages not yet processed (scan, policy, signing) at which new SMTP transactions and HTTP submissions wait; 0 disables. */
+      maxBacklog: z.number().int().nonnegative().default(1000),
+      /** The longest one transaction waits for the backlog to shrink before it goes ahead (Postfix in_flow_delay). */
+      maxDelay: duration.prefault('1s'),
+    })
+    .prefault({}),
   platform: z
     .strictObject({
       /** Name used in SMTP banners, Received headers and DSNs. */

@@ -82,6 +82,11 @@ export class Processor {
     this.kick();
   }
 
+  /** Messages offered and not yet taken into a batch (ingress flow control watches this). */
+  get backlog(): number {
+    return this.offered.length;
+  }
+
   /** A message cleanup just stored as claimed, with its bytes. */
   offer(msg: IncomingMessage, body: Buffer): void {
     // Past OFFER_BYTES waiting, keep only the reference: the body is read back from the spool.

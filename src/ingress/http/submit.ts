@@ -8,6 +8,7 @@
  */
 import { parseAddress } from '../../core/address.js';
 import type { Cleanup } from '../../cleanup/cleanup.js';
+import type { FlowGate } from '../flow.js';
 import type { Envelope } from '../../core/types.js';
 import { parseMailboxes } from '../../mail/addresses.js';
 import { fieldValue, splitMessage } from '../../mail/headers.js';
@@ -23,6 +24,8 @@ export interface SubmitDeps {
   readonly maxMessageBytes: number;
   readonly maxRecipients: number;
   readonly admit?: (p: Principal, rcptCount: number) => void;
+  /** Ingress flow control: a submission waits while processing is far behind (ingress/flow.ts). */
+  readonly flow?: FlowGate;
 }
 
 function normaliseRaw(buf: Buffer): Buffer {
@@ -65,6 +68,8 @@ export async function handleSubmit(ctx: RequestContext, p: Principal, d: SubmitD
     throw new HttpError(400, 'too_many_recipients', `Too many recipients (${envelope.rcptTo.length}; at most ${d.maxRecipients} per message)`);
   }
   d.admit?.(p, envelope.rcptTo.length);
+  const flowDelayMs = (await d.flow?.wait()) ?? 0;
+  if (flowDelayMs > 0) ctx.logFields['flowDelayMs'] = flowDelayMs;
   const { id } = await d.cleanup.submit({
     tenantId: p.tenant.id, source: 'http', clientIp: ctx.req.socket.remoteAddress ?? '', user: p.user, envelope, raw,
     tls: 'encrypted' in ctx.req.socket, protocol: 'HTTP',

@@ -22,6 +22,7 @@ import type { Logger } from '../../log/logger.js';
 import type { Principal } from '../../tenants/store.js';
 import { ConcurrencyLimit, FailureThrottle } from '../limits.js';
 import { DataGuard } from './data-guard.js';
+import type { FlowGate } from '../flow.js';
 
 export interface SubmissionLimits {
   readonly maxMessageBytes: number;
@@ -49,6 +50,8 @@ export interface SubmissionServerOptions {
   readonly closeTimeout: number;
   /** Extra checks before a message is accepted (tenant limits, state); throws SmtpError. */
   readonly admit?: (p: Principal, rcptCount: number) => void;
+  /** Ingress flow control: MAIL FROM waits while processing is far behind (flow.ts). */
+  readonly flow?: FlowGate;
 }
 
 export interface SubmissionShared {
@@ -77,6 +80,8 @@ function toWire(e: unknown): Error & { responseCode: number } {
 interface SessionState {
   principal?: Principal;
   ipHeld: boolean;
+  /** ms the current transaction waited at MAIL FROM for processing to catch up. */
+  flowDelayMs?: number;
 }
 
 export function createSubmissionServer(o: SubmissionServerOptions): SMTPServer {
@@ -166,10 +171,14 @@ export function createSubmissionServer(o: SubmissionServerOptions): SMTPServer {
       if (!p) return cb(smtpErr(530, '5.7.0', 'Authentication required'));
       try {
         o.cleanup.checkEnvelopeSender(p.tenant.id, address.address);
-        cb();
       } catch (e) {
-        cb(toWire(e));
+        return cb(toWire(e));
       }
+      if (!o.flow) return cb();
+      void o.flow.wait().then((ms) => {
+        stateOf(session).flowDelayMs = ms;
+        cb();
+      });
     },
 
     onRcptTo(address, session, cb) {
@@ -192,11 +201,13 @@ export function createSubmissionServer(o: SubmissionServerOptions): SMTPServer {
         const raw = guard.finish();
         const rcptTo = session.envelope.rcptTo.map((r) => r.address);
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const flowDelayMs = stateOf(session).flowDelayMs;
         const done = (err: Error & { responseCode: number } | null, id?: string): void => {
           log.info(
             {
               tenant: p?.tenant.id, messageId: id, clientIp: session.remoteAddress, user: p?.user, rcpts: rcptTo.length,
               size: guard.bytes, tls: session.secure, result: err ? `${err.responseCode} ${err.message}` : '250', ms: clock.now() - started,
+              ...(flowDelayMs ? { flowDelayMs } : {}),
             },
             'smtp transaction',
           );
