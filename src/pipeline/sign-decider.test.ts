@@ -98,8 +98,10 @@ test('tenant signature aligned with From and the platform signature verify at th
     for (const f of ['feedback-id', 'cfbl-address', 'cfbl-feedback-id']) assert.ok(hTag(m.raw, d).includes(f), `${f} covered by h= of d=${d}`);
   }
 
-  const signed = (await t.gw.spool.events(id)).find((e) => e.type === 'signed');
-  assert.deepEqual(signed?.data?.['signatures'], [
+  const routed = (await t.gw.spool.events(id)).find((e) => e.type === 'routed');
+  const signed = routed?.data?.['signed'] as { signatures?: unknown; feedbackId?: string } | undefined;
+  assert.equal(signed?.feedbackId, 'spring-sale:acme:mail:outpost01', 'the routed event records the signing');
+  assert.deepEqual(signed?.signatures, [
     { role: 'tenant', d: 'acme.test', s: 't1', a: 'rsa-sha256' },
     { role: 'platform', d: 'platform.test', s: 'outpost', a: 'rsa-sha256' },
   ]);

@@ -97,7 +97,7 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       const m = makeMessage({ tenantId: 'fin' });
       await s.enqueue(m);
       await s.claimIncoming(10);
-      await s.route(m.id, { route: { kind: 'deliver', pool: 'default', why: 'clean' } }, T0);
+      await s.route(m.id, { route: { kind: 'deliver', pool: 'default', why: 'clean' }, prefix: Buffer.from('X-Sig: 2\r\n'), wireMailFrom: 'bounces+y@p.test' }, T0);
       assert.deepEqual(await s.dueTenants(T0 - 1), []);
       assert.ok((await s.dueTenants(T0)).includes('fin'));
       const jobs = await s.claimDue('fin', T0, 10);
@@ -116,6 +116,7 @@ export function spoolSuite(name: string, factory: SpoolFactory): void {
       assert.equal(v?.state, 'done');
       assert.ok(v?.recipients.every((r) => r.state === 'delivered'));
       assert.equal(await s.readBody(m.id), null);
+      assert.equal((await s.readRouting(m.id))?.prefix ?? null, null, 'the signature block goes with the body');
       await s.close();
     });
 

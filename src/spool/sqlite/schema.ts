@@ -77,4 +77,9 @@ export const MIGRATIONS: readonly string[] = [
     force_pool TEXT
   ) WITHOUT ROWID;
   `,
+  // 3: the signature header block of a message routed for delivery, in its own table (it was messages.prefix):
+  // messages rows stay small (each is rewritten at every state change) and the block goes when the message is done.
+  `
+  CREATE TABLE prefixes (message_id TEXT PRIMARY KEY, data BLOB NOT NULL);
+  `,
 ];

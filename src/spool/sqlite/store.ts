@@ -76,7 +76,9 @@ export class SqliteSpoolStore {
       selIncoming: p(`SELECT id, tenant_id, source, mail_from, size, received_at FROM messages WHERE state = 'incoming' ORDER BY received_at LIMIT ?`),
       setMsgState: p('UPDATE messages SET state = ?, updated_at = ? WHERE id = ?'),
       selRcptsOfMsg: p('SELECT idx, rcpt, domain, state, reply FROM recipients WHERE message_id = ? ORDER BY idx'),
-      routeMsg: p('UPDATE messages SET state = ?, updated_at = ?, verdict = ?, route = ?, prefix = ?, wire_mail_from = ? WHERE id = ?'),
+      routeMsg: p('UPDATE messages SET state = ?, updated_at = ?, verdict = ?, route = ?, wire_mail_from = ? WHERE id = ?'),
+      setPrefix: p('INSERT OR REPLACE INTO prefixes (message_id, data) VALUES (?, ?)'),
+      delPrefix: p('DELETE FROM prefixes WHERE message_id = ?'),
       insJob: p(`INSERT INTO jobs (message_id, tenant_id, domain, pool, state, attempts, next_at, created_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)`),
       setRcptJob: p(`UPDATE recipients SET state = 'queued', job_id = ?, updated_at = ? WHERE message_id = ? AND idx = ?`),
       setRcptState: p('UPDATE recipients SET state = ?, reply = ?, updated_at = ? WHERE message_id = ? AND idx = ?'),
@@ -96,7 +98,8 @@ export class SqliteSpoolStore {
       openJobsOfMsg: p(`SELECT COUNT(*) AS n FROM jobs WHERE message_id = ? AND state <> 'done'`),
       delBody: p('DELETE FROM bodies WHERE message_id = ?'),
       selBody: p('SELECT data FROM bodies WHERE message_id = ?'),
-      selRouting: p('SELECT prefix, mail_from, wire_mail_from FROM messages WHERE id = ?'),
+      // messages.prefix: where spools before migration 3 kept the block.
+      selRouting: p('SELECT COALESCE(x.data, m.prefix) AS prefix, m.mail_from, m.wire_mail_from FROM messages m LEFT JOIN prefixes x ON x.message_id = m.id WHERE m.id = ?'),
       selMessage: p('SELECT * FROM messages WHERE id = ?'),
       selMsgTenant: p('SELECT tenant_id FROM messages WHERE id = ?'),
       selJobsOfMsg: p('SELECT id, message_id, tenant_id, domain, pool, state, attempts, next_at, warned FROM jobs WHERE message_id = ? ORDER BY id'),
@@ -172,7 +175,9 @@ export class SqliteSpoolStore {
       const reply: SmtpReply = r.kind === 'reject' ? r.reply : { code: 250, enhanced: '2.0.0', text: `dropped by policy: ${r.why}` };
       for (const x of live) this.st['setRcptState']!.run(rcptState, json(reply), at, id, x.idx);
     }
-    this.st['routeMsg']!.run(state, at, d.verdict ? json(d.verdict) : null, json(r), d.prefix ?? null, d.wireMailFrom ?? null, id);
+    this.st['routeMsg']!.run(state, at, d.verdict ? json(d.verdict) : null, json(r), d.wireMailFrom ?? null, id);
+    if (state === 'active' && d.prefix) this.st['setPrefix']!.run(id, d.prefix);
+    else this.st['delPrefix']!.run(id); // a re-routed message (quarantine release) must not keep an older block
     for (const ev of d.events ?? []) this.event(id, at, ev);
     if (state === 'done') this.st['delBody']!.run(id);
     return state === 'done';
@@ -237,6 +242,7 @@ export class SqliteSpoolStore {
     if (open === 0) {
       this.st['setMsgState']!.run('done', at, id);
       this.st['delBody']!.run(id);
+      this.st['delPrefix']!.run(id);
     }
     return open === 0;
   }
@@ -319,6 +325,7 @@ export class SqliteSpoolStore {
     this.event(id, at, { type: 'deleted', data: { why } });
     this.st['setMsgState']!.run('done', at, id);
     this.st['delBody']!.run(id);
+    this.st['delPrefix']!.run(id);
     return true;
   }
 
