@@ -29,7 +29,7 @@ import { buildRouter } from './ingress/http/routes.js';
 import { loadConsole } from './console/serve.js';
 import { createSubmissionServer, createSubmissionShared } from './ingress/smtp/server.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { Processor, type Decider } from './pipeline/processor.js';
+import { OFFER_BYTES, Processor, type Decider } from './pipeline/processor.js';
 import { FlowGate } from './ingress/flow.js';
 import { SqliteSpool } from './spool/sqlite/sqlite-spool.js';
 import { ThreadedSqliteSpool } from './spool/sqlite/threaded-spool.js';
@@ -157,7 +157,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const rep = wireReputation({ config, state, events, clock, log, ...(o.reputation ? { override: o.reputation } : {}) });
   undo.push(() => rep.stop());
   const reputation: ReputationSignals = rep.signals;
-  const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024 });
+  // Its WAL checkpoints run on the event-store writer thread (openOperations below): one isolate fewer.
+  const spool = await ThreadedSqliteSpool.open(join(config.dataDir, 'spool.db'), { maxBytes: config.spool.maxSizeMb * 1024 * 1024, checkpoints: 'hosted' });
   undo.push(() => spool.close());
   const recovered = await spool.recover();
   if (recovered.jobs + recovered.messages > 0) log.info(recovered, 'spool: recovered work from an unclean stop');
@@ -218,7 +219,8 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       })
     : routeDecider;
   // Ingress waits (MAIL FROM, HTTP submit) while processing is far behind: memory stays bounded (ingress/flow.ts).
-  const flow = new FlowGate({ backlog: () => processor?.backlog ?? 0, maxBacklog: config.flowControl.maxBacklog, maxDelayMs: config.flowControl.maxDelay });
+  // The byte limit is where the processor stops keeping offered bodies in memory (they are read back from disk).
+  const flow = new FlowGate({ backlog: () => processor?.backlog ?? { messages: 0, bytes: 0 }, maxBacklog: config.flowControl.maxBacklog, maxBacklogBytes: OFFER_BYTES, maxDelayMs: config.flowControl.maxDelay });
   processor = new Processor({
     spool, decide, clock, log, afterRoute: policy.afterRoute,
     onRouted: () => {

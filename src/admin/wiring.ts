@@ -73,6 +73,7 @@ export function openOperations(o: OperationsOptions): Operations {
     retentionMs: config.events.retention,
     flushIntervalMs: config.events.flushInterval,
     ...(config.platform.masterKey ? { masterKey: config.platform.masterKey } : {}),
+    checkpoint: o.spoolFile, // the spool is opened with checkpoints: 'hosted' (gateway.ts)
     onError: (err) => log.error({ err }, 'event store: writing events failed (kept buffered, retried)'),
   });
   let queue: QueueSearch | undefined;

@@ -16,10 +16,13 @@ export type Db = Database.Database;
  * writer, reader, checkpoint and search; events writer and reader; state), and
  * a cache is malloc'd memory that stays once filled: the two writing
  * connections, whose index pages are hot, get WRITER_CACHE_KIB
- * (useWriterCache); every other one READER_CACHE_KIB (docs/benchmarks.md, session 4).
+ * (useWriterCache); every other one READER_CACHE_KIB. Halved in session 5
+ * (from 8 MiB / 2 MiB) with no difference in throughput that interleaved runs
+ * could tell from noise (docs/benchmarks.md, session 5); a reader's cache is
+ * emptied at every commit of the writer anyway.
  */
-const READER_CACHE_KIB = 2048;
-const WRITER_CACHE_KIB = 8192;
+const READER_CACHE_KIB = 1024;
+const WRITER_CACHE_KIB = 4096;
 
 /** Gives a connection that writes on the hot path the larger page cache. */
 export function useWriterCache(db: Db): void {

@@ -37,12 +37,19 @@ export class ThreadedEventStore implements EventLog {
   constructor(
     file: string,
     clock: Clock,
-    private readonly o: { retentionMs: number; flushIntervalMs: number; masterKey?: string; onError?: (err: unknown) => void },
+    private readonly o: {
+      retentionMs: number;
+      flushIntervalMs: number;
+      masterKey?: string;
+      onError?: (err: unknown) => void;
+      /** Another database whose WAL the writer thread checkpoints (db/checkpointer.ts): the gateway's spool. */
+      checkpoint?: string;
+    },
   ) {
     // Opening here first applies the migrations before the writer starts.
     this.reader = new EventStore(file, clock, { retentionMs: o.retentionMs, flushIntervalMs: o.flushIntervalMs });
     this.worker = new Worker(new URL('./store-writer.js', import.meta.url), {
-      workerData: { file, retentionMs: o.retentionMs, ...(o.masterKey ? { masterKey: o.masterKey } : {}) },
+      workerData: { file, retentionMs: o.retentionMs, ...(o.masterKey ? { masterKey: o.masterKey } : {}), ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}) },
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 },
     });
     this.worker.on('message', (r: WriterReply) => {

@@ -3,9 +3,11 @@
  * writing connection to events.db, stores each batch the main thread sends in
  * one transaction together with its webhook outbox rows, and answers
  * `flushed`. Keeping the inserts (and SQLite's WAL checkpoints) here means the
- * event loop that serves SMTP and HTTP never pays for them.
+ * event loop that serves SMTP and HTTP never pays for them. In the gateway it
+ * also checkpoints the spool's WAL (workerData.checkpoint, db/checkpointer.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { startCheckpointing } from '../db/checkpointer.js';
 import { useWriterCache } from '../db/sqlite.js';
 import { systemClock } from '../core/clock.js';
 import { WebhookStore } from '../webhooks/store.js';
@@ -20,7 +22,10 @@ export type WriterMessage =
 
 export type WriterReply = { readonly kind: 'flushed'; readonly stored: number } | { readonly kind: 'error'; readonly message: string } | { readonly kind: 'closed' };
 
-const { file, retentionMs, masterKey } = workerData as { file: string; retentionMs: number; masterKey?: string };
+const { file, retentionMs, masterKey, checkpoint } = workerData as { file: string; retentionMs: number; masterKey?: string; checkpoint?: string };
+// The spool's WAL checkpoints run here (one isolate fewer than a thread of their own); this thread's own
+// writes wait for a checkpoint's few ms, which nothing on the mail path waits for.
+const checkpoints = checkpoint ? startCheckpointing(checkpoint) : null;
 const store = new EventStore(file, systemClock, { retentionMs, flushIntervalMs: 0 });
 useWriterCache(store.db);
 const hooks = new WebhookStore(store.db, systemClock, masterKey);
@@ -35,6 +40,7 @@ port.on('message', (m: WriterMessage) => {
     } else if (m.kind === 'reload') hooks.reload();
     else if (m.kind === 'prune') store.prune();
     else {
+      checkpoints?.stop();
       store.close();
       port.postMessage({ kind: 'closed' } satisfies WriterReply);
       port.close();

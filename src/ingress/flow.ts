@@ -1,23 +1,31 @@
 /**
  * Ingress flow control, in the spirit of Postfix's in_flow_delay: when the
- * processing stage (scan, policy, signing) has fallen more than `maxBacklog`
- * accepted messages behind, a new SMTP transaction (at MAIL FROM) or HTTP
- * submission waits until the backlog is back under the limit, or at most
- * `maxDelayMs`, before it goes on. Clients then see a slower server instead
+ * processing stage (scan, policy, signing) has fallen `maxBacklog` accepted
+ * messages (or `maxBacklogBytes` of them) behind, a new SMTP transaction (at
+ * MAIL FROM) or HTTP submission waits until the backlog is back under both
+ * limits, or at most `maxDelayMs`, before it goes on. Clients then see a slower server instead
  * of the gateway holding an ever longer queue of unprocessed messages in
  * memory; nothing is refused.
  *
  * Invariants: wait() always settles (after maxDelayMs at the latest); it
- * resolves at once while the backlog is under the limit; progress() lets at
- * most as many waiters go as the backlog has room for.
+ * resolves at once while the backlog is under the limits; progress() lets
+ * every waiter go once it is under them (overshoot is bounded by the
+ * connections that were waiting).
  * Limits: per process; the backlog is the processor's queue of offered
  * messages (processor.ts), not messages already in a worker thread.
  */
+export interface Backlog {
+  readonly messages: number;
+  readonly bytes: number;
+}
+
 export interface FlowControlOptions {
   /** Accepted but not yet processed messages right now. */
-  readonly backlog: () => number;
-  /** At or past this backlog new transactions wait; 0 disables flow control. */
+  readonly backlog: () => Backlog;
+  /** At or past this many messages new transactions wait; 0 disables flow control. */
   readonly maxBacklog: number;
+  /** At or past this many bytes of them, likewise (large messages fill memory before the count does). */
+  readonly maxBacklogBytes: number;
   /** The longest one transaction waits (then it goes ahead regardless). */
   readonly maxDelayMs: number;
 }
@@ -27,9 +35,14 @@ export class FlowGate {
 
   constructor(private readonly o: FlowControlOptions) {}
 
-  /** Resolves with the ms waited: 0 at once while the backlog is under the limit. */
+  private over(): boolean {
+    const b = this.o.backlog();
+    return b.messages >= this.o.maxBacklog || b.bytes >= this.o.maxBacklogBytes;
+  }
+
+  /** Resolves with the ms waited: 0 at once while the backlog is under the limits. */
   async wait(): Promise<number> {
-    if (this.o.maxBacklog <= 0 || this.o.backlog() < this.o.maxBacklog) return 0;
+    if (this.o.maxBacklog <= 0 || !this.over()) return 0;
     const t0 = performance.now();
     await new Promise<void>((resolve) => {
       const go = (): void => {
@@ -43,13 +56,10 @@ export class FlowGate {
     return Math.round(performance.now() - t0);
   }
 
-  /** The processor made progress: lets waiters go, as many as the backlog has room for. */
+  /** The processor made progress: lets the waiters go once the backlog is under the limits. */
   progress(): void {
-    let room = this.o.maxBacklog - this.o.backlog();
-    for (const go of [...this.waiters]) {
-      if (room-- <= 0) break;
-      go();
-    }
+    if (this.waiters.size === 0 || this.over()) return;
+    for (const go of [...this.waiters]) go();
   }
 
   /** Transactions waiting right now. */

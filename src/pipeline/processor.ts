@@ -21,7 +21,7 @@ import type { Logger } from '../log/logger.js';
 import type { IncomingMessage, RouteDecision, Spool } from '../spool/spool.js';
 
 /** Bytes of offered bodies held in memory at most. */
-const OFFER_BYTES = 16 * 1024 * 1024;
+export const OFFER_BYTES = 16 * 1024 * 1024;
 /**
  * Bytes of messages in the scan/sign stages at once. Each worker stage gets its
  * own copy of every message it handles, so with 100 KB messages a full batch of
@@ -71,6 +71,8 @@ export class Processor {
   private idle: Promise<void> = Promise.resolve();
   private offered: Array<{ msg: IncomingMessage; body?: Buffer }> = [];
   private offeredBytes = 0;
+  /** Sizes of every offered message, body kept or not. */
+  private offeredSize = 0;
   private readonly failures = new Map<string, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
@@ -82,9 +84,9 @@ export class Processor {
     this.kick();
   }
 
-  /** Messages offered and not yet taken into a batch (ingress flow control watches this). */
-  get backlog(): number {
-    return this.offered.length;
+  /** Messages offered and not yet taken into a batch, and their size (ingress flow control watches this). */
+  get backlog(): { messages: number; bytes: number } {
+    return { messages: this.offered.length, bytes: this.offeredSize };
   }
 
   /** A message cleanup just stored as claimed, with its bytes. */
@@ -93,6 +95,7 @@ export class Processor {
     const keep = this.offeredBytes + body.length <= OFFER_BYTES;
     if (keep) this.offeredBytes += body.length;
     this.offered.push(keep ? { msg, body } : { msg });
+    this.offeredSize += msg.size;
     this.kick();
   }
 
@@ -118,7 +121,10 @@ export class Processor {
       if (this.stopped) return;
       if (this.offered.length > 0) {
         const take = this.offered.splice(0, countWithin(this.offered, 0, (x) => x.msg.size, batch, BATCH_BYTES));
-        for (const x of take) if (x.body) this.offeredBytes -= x.body.length;
+        for (const x of take) {
+          if (x.body) this.offeredBytes -= x.body.length;
+          this.offeredSize -= x.msg.size;
+        }
         await Promise.all(take.map((x) => this.one(x.msg, x.body)));
       } else {
         const msgs = await this.o.spool.claimIncoming(batch);

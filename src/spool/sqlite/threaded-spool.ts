@@ -6,8 +6,10 @@
  * connection on this thread; WAL lets them run beside the writer and they
  * see every commit whose reply has arrived.
  *
- * A third thread (checkpoint-thread.ts) checkpoints the WAL, so commits never
- * pay for copying pages into the database file.
+ * Another thread checkpoints the WAL (db/checkpointer.ts), so commits never
+ * pay for copying pages into the database file: a small thread of its own
+ * (checkpoint-thread.ts), or, with `checkpoints: 'hosted'`, whichever thread
+ * the caller runs them on (the gateway: the event-store writer).
  *
  * Invariant: a write's promise resolves only after its transaction committed
  * (synchronous=FULL: on disk). If the writer thread dies, every pending and
@@ -41,7 +43,7 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
 
   private constructor(
     private readonly worker: Worker,
-    private readonly checkpointer: Worker,
+    private readonly checkpointer: Worker | null,
     private readonly db: Db,
     private readonly reader: SqliteSpoolStore,
   ) {
@@ -54,7 +56,8 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
     });
   }
 
-  static async open(file: string, opts: SpoolDbOptions = {}): Promise<ThreadedSqliteSpool> {
+  /** `checkpoints: 'hosted'`: the caller runs db/checkpointer.ts for this file on a thread of its choice. */
+  static async open(file: string, opts: SpoolDbOptions & { readonly checkpoints?: 'own-thread' | 'hosted' } = {}): Promise<ThreadedSqliteSpool> {
     // The writer and checkpoint threads keep little JS state: small heaps keep the gateway's memory flat.
     const worker = new Worker(new URL('./writer-thread.js', import.meta.url), {
       workerData: { file, maxBytes: opts.maxBytes ?? 0 },
@@ -72,11 +75,11 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
       worker.once('message', onMsg);
       worker.once('error', reject);
     });
-    const checkpointer = new Worker(new URL('./checkpoint-thread.js', import.meta.url), {
+    const checkpointer = opts.checkpoints === 'hosted' ? null : new Worker(new URL('./checkpoint-thread.js', import.meta.url), {
       workerData: { file },
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
     });
-    checkpointer.unref();
+    checkpointer?.unref();
     const db = openSqlite(file);
     return new ThreadedSqliteSpool(worker, checkpointer, db, new SqliteSpoolStore(db));
   }
@@ -175,14 +178,16 @@ export class ThreadedSqliteSpool implements Spool, QuarantineSpool {
     this.closed = true;
     this.db.close();
     await this.worker.terminate();
+    const checkpointer = this.checkpointer;
+    if (!checkpointer) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2000);
-      this.checkpointer.once('message', () => {
+      checkpointer.once('message', () => {
         clearTimeout(t);
         resolve();
       });
-      this.checkpointer.postMessage('close');
+      checkpointer.postMessage('close');
     });
-    await this.checkpointer.terminate();
+    await checkpointer.terminate();
   }
 }
