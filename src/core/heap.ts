@@ -29,6 +29,9 @@ export function capHeapGrowth(percent: number): void {
  * keeps it at 8 MB; measured 30–35 MB less peak RSS with 200,000 queued and no
  * slower (docs/benchmarks.md, session 5). It can only be given on the node
  * command line (or NODE_OPTIONS): V8 sizes the heap before any code runs.
+ * The flag is process-wide: it also overrides the young generation the worker
+ * threads ask for in their resourceLimits, so with it every isolate's new
+ * space may reach 2 × 4 MB (without it, the workers' own, smaller limits hold).
  * Returns a hint for the log when the flag is missing, else null.
  */
 export function youngGenerationHint(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env['NODE_OPTIONS'] ?? ''): string | null {
