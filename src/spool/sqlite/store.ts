@@ -176,8 +176,9 @@ export class SqliteSpoolStore {
       for (const x of live) this.st['setRcptState']!.run(rcptState, json(reply), at, id, x.idx);
     }
     this.st['routeMsg']!.run(state, at, d.verdict ? json(d.verdict) : null, json(r), d.wireMailFrom ?? null, id);
+    // Only a message routed for delivery gets a block, and none is routed twice from there (a release
+    // re-routes quarantined mail, which never had one): nothing older to clear.
     if (state === 'active' && d.prefix) this.st['setPrefix']!.run(id, d.prefix);
-    else this.st['delPrefix']!.run(id); // a re-routed message (quarantine release) must not keep an older block
     for (const ev of d.events ?? []) this.event(id, at, ev);
     if (state === 'done') this.st['delBody']!.run(id);
     return state === 'done';
