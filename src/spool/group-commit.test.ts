@@ -57,3 +57,37 @@ test('a failing commit rejects every write of the group', async () => {
   const r = await Promise.allSettled([gc.submit(() => ins.run('a')), gc.submit(() => ins.run('b'))]);
   assert.ok(r.every((x) => x.status === 'rejected' && /disk I\/O/.test(String(x.reason))));
 });
+
+test('deferrable writes wait up to deferMs for company: they ride along with the next urgent write, or commit when the window ends', async () => {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+  const groups: number[] = [];
+  let size = 0;
+  const gc = new GroupCommitter(
+    (fn) => {
+      size = 0;
+      db.transaction(fn).immediate();
+      groups.push(size);
+    },
+    (fn) => db.transaction(fn)(),
+    () => db.inTransaction,
+    2000,
+    30,
+  );
+  const ins = db.prepare('INSERT INTO t (k) VALUES (?)');
+  const put = (k: string, deferrable: boolean): Promise<unknown> => gc.submit(() => { size++; return ins.run(k); }, deferrable);
+
+  const lone = put('d1', true);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(groups, [], 'a lone deferrable write is not committed at the next turn');
+  await lone;
+  assert.deepEqual(groups, [1], 'it is committed when the window ends');
+
+  const t0 = Date.now();
+  const rode = put('d2', true);
+  await Promise.all([rode, put('u1', false)]);
+  assert.deepEqual(groups, [1, 2], 'the deferrable write shares the urgent write\'s commit');
+  assert.ok(Date.now() - t0 < 25, 'and did not wait for its window');
+  await new Promise((r) => setTimeout(r, 40));
+  assert.deepEqual(groups, [1, 2], 'no empty commit when the cancelled window would have ended');
+});

@@ -12,6 +12,16 @@
  * only the database (they may run twice; the first run leaves no trace). If
  * the commit itself fails (disk full, I/O error), every write in the group is
  * rejected with that error and nothing is applied.
+ *
+ * Urgent and deferrable writes: an urgent write (the default; its caller is
+ * waiting to answer someone, e.g. the 250 to a client) is committed at the
+ * next turn of the event loop. A deferrable one (bookkeeping nobody waits on
+ * at once: routing decisions, delivery results, claims) may wait up to
+ * `deferMs` for company: it rides along with the next urgent commit, or
+ * commits when the window ends. Every commit rewrites the pages it touched
+ * (the tail leaves of a dozen tables and indexes, ~10 WAL pages however few
+ * rows it holds), so at moderate rates fewer, fuller commits are most of
+ * the spool's CPU saving (docs/benchmarks.md, session 6).
  * Limit: the commit itself is synchronous (better-sqlite3), so a very large
  * group blocks the event loop for its duration; maxBatch bounds that.
  */
@@ -21,7 +31,10 @@ type Result = { ok: true; v: unknown } | { ok: false; e: unknown };
 
 export class GroupCommitter {
   private queue: Op<unknown>[] = [];
+  /** A flush is due at the next turn of the event loop (an urgent write is queued). */
   private scheduled = false;
+  /** The deferrable writes' window is open. */
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     /** Runs fn in a durable transaction (commit = fsync). */
@@ -31,22 +44,29 @@ export class GroupCommitter {
     /** Whether the group's transaction is still open. */
     private readonly inTransaction: () => boolean,
     private readonly maxBatch = 2000,
+    /** How long a deferrable write may wait for an urgent one to share its commit (0: never waits). */
+    private readonly deferMs = 0,
   ) {}
 
-  /** Queues `apply` to run inside the next group transaction. */
-  submit<T>(apply: () => T): Promise<T> {
+  /** Queues `apply` to run inside the next group transaction; `deferrable`: it may wait up to deferMs for company. */
+  submit<T>(apply: () => T, deferrable = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ apply, resolve, reject } as Op<unknown>);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+      if (this.scheduled) return;
+      if (deferrable && this.deferMs > 0) {
+        this.timer ??= setTimeout(() => this.flush(), this.deferMs);
+        return;
       }
+      this.scheduled = true;
+      setImmediate(() => this.flush());
     });
   }
 
   /** Runs all queued writes now (used by close and by tests). */
   flush(): void {
     this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       let results: Result[] | null;

@@ -8,6 +8,15 @@
 export const WRITE_OPS = ['enqueue', 'claimIncoming', 'unclaim', 'route', 'claimDue', 'recordAttempt', 'release', 'appendEvent', 'retryNow', 'remove', 'recover', 'expireQuarantine', 'cleanReleases'] as const;
 export type WriteOp = (typeof WRITE_OPS)[number];
 
+/**
+ * Writes nobody waits on at once (GroupCommitter "deferrable"): the
+ * processor's and the delivery engine's bookkeeping. They wait up to DEFER_MS
+ * to share a commit with a submission (whose client does wait) or with each
+ * other; a message's trip through the gateway takes that much longer at most.
+ */
+export const DEFERRABLE_OPS: ReadonlySet<WriteOp> = new Set<WriteOp>(['claimIncoming', 'route', 'claimDue', 'recordAttempt', 'release', 'appendEvent']);
+export const DEFER_MS = 4;
+
 export type WriterRequest = { id: number; op: WriteOp; args: unknown[] } | { id: number; op: 'close'; args: [] };
 
 export type WriterReply =

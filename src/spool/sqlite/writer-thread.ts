@@ -11,7 +11,10 @@ import { GroupCommitter } from '../group-commit.js';
 import { SpoolError } from '../spool.js';
 import { openSpoolDb, toSpoolError } from './open.js';
 import { SqliteSpoolStore } from './store.js';
-import { WRITE_OPS, type WriteOp, type WriterReply, type WriterRequest } from './writer-protocol.js';
+import { DEFERRABLE_OPS, DEFER_MS, WRITE_OPS, type WriteOp, type WriterReply, type WriterRequest } from './writer-protocol.js';
+import { nameThisThread } from '../../core/thread-name.js';
+
+nameThisThread('outpost-spool');
 
 const { file, maxBytes } = workerData as { file: string; maxBytes: number };
 const port = parentPort!;
@@ -23,7 +26,7 @@ const tx = <T>(fn: () => T): T => db.transaction(fn)();
 // fails at once with SQLITE_BUSY when another connection (the CLI) committed meanwhile, without
 // waiting for the busy timeout. IMMEDIATE waits up to busy_timeout for the lock instead.
 const immediate = (fn: () => void): void => db.transaction(fn).immediate();
-const gc = new GroupCommitter(immediate, tx, () => db.inTransaction);
+const gc = new GroupCommitter(immediate, tx, () => db.inTransaction, undefined, DEFER_MS);
 
 const asBuffer = (u: Uint8Array | undefined | null): Buffer | undefined =>
   u ? (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)) : undefined;
@@ -68,7 +71,7 @@ function handle(m: WriterRequest): void {
     return;
   }
   const args = revive(m.op, m.args);
-  gc.submit(() => (store[m.op] as (...a: unknown[]) => unknown)(...args)).then(
+  gc.submit(() => (store[m.op] as (...a: unknown[]) => unknown)(...args), DEFERRABLE_OPS.has(m.op)).then(
     (value) => reply({ id: m.id, ok: true, value }),
     (e: unknown) => {
       const err = toSpoolError(e) as Error & { kind?: string; code?: string };
