@@ -55,7 +55,7 @@ for (let run = 1; run <= runs; run++) {
     from: 'load@bench.test', rcpt: (i) => `r${i}@example.net`,
   });
   const cpu = gw.cpuSeconds() - cpu0;
-  if (process.env['BENCH_THREADS']) console.log('threads (CPU s, creation order):', gw.threadCpu().filter((t) => t.seconds >= 0.05).map((t) => t.seconds.toFixed(2)).join(' '));
+  if (process.env['BENCH_THREADS']) console.log('threads (CPU s since start, creation order):', gw.threadCpu().filter((t) => t.seconds >= 0.05).map((t) => `${t.name} ${t.seconds.toFixed(2)}`).join(', '));
   const lc = process.cpuUsage(loadCpu0);
   const loadCpu = (lc.user + lc.system) / 1e6;
   const rss = gw.peakRssMb();

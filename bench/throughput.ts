@@ -19,7 +19,8 @@
  * every isolate; 0 measures cold)
  * --rate N (submit at N msg/s instead of as fast as replies allow: both
  * signing modes then take equally long)
- * --equal-load 0 (skip the equal-load pair, below).
+ * --equal-load 0 (skip the equal-load pair, below)
+ * --sign-threads N (the gateway's signing threads; default its own default).
  * Signing's extra CPU is printed twice, and neither pair isolates it.
  * Saturated: each mode as fast as it goes, so the pair also differs in rate,
  * and the gateway's per-message cost falls as its rate rises (group commits
@@ -33,9 +34,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startGatewayChild } from './lib/gateway-child.js';
 import { makeMessage, runLoad } from './lib/smtp-load.js';
-import { median } from './lib/stats.js';
+import { cpuByThreadGroup, median } from './lib/stats.js';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { rsaSignCpuNow, startRsaProbe } from './lib/rsa-probe.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,20 +50,8 @@ const signingArg = (() => {
   return i > 0 ? process.argv[i + 1]! : 'both';
 })();
 const signingModes = signingArg === 'both' ? [false, true] : [signingArg === 'on'];
-
-/** CPU seconds of one bare RSA-2048 SHA-256 signature on this machine (median of 3 rounds). */
-function rsaSignCpu(): number {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const data = Buffer.alloc(512, 1);
-  const rounds: number[] = [];
-  for (let r = 0; r < 3; r++) {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < 300; i++) sign('sha256', data, privateKey);
-    const c = process.cpuUsage(c0);
-    rounds.push((c.user + c.system) / 1e6 / 300);
-  }
-  return median(rounds);
-}
+/** --sign-threads N: the gateway's platform.signingThreads (default: the gateway's own default). */
+const signThreads = arg('sign-threads', 0);
 
 function opensslRate(): string {
   try {
@@ -73,8 +62,10 @@ function opensslRate(): string {
     return 'openssl not available';
   }
 }
-const rsaCpu = signingModes.includes(true) ? rsaSignCpu() : NaN;
-if (signingModes.includes(true)) console.log(`RSA-2048 signature: ${(rsaCpu * 1e6).toFixed(0)} µs CPU each (node crypto); openssl speed rsa2048: ${opensslRate()} on one core`);
+if (signingModes.includes(true)) {
+  const before = median([rsaSignCpuNow(100), rsaSignCpuNow(100), rsaSignCpuNow(100)]);
+  console.log(`RSA-2048 signature before the runs: ${(before * 1e6).toFixed(0)} µs CPU each (node crypto); openssl speed rsa2048: ${opensslRate()} on one core`);
+}
 const runs = arg('runs', 1);
 /** --rate N: submit at N msg/s (both signing modes then run equally long) instead of as fast as possible. */
 const pace = arg('rate', 0);
@@ -119,13 +110,17 @@ interface GatewayRun {
   /** Gateway CPU seconds per measured message. */
   readonly cpu: number;
   readonly rss: number;
+  /** CPU seconds per measured message, per thread group (stats.ts cpuByThreadGroup). */
+  readonly threads: ReadonlyMap<string, number>;
+  /** CPU seconds of one bare RSA-2048 signature, sampled during the run (lib/rsa-probe.ts). */
+  readonly rsa: number;
 }
 
 /** One gateway (fresh process, fresh sink) taking `count` messages of `body`, saturated or paced at `rate` msg/s. */
 async function gatewayRun(count: number, body: Buffer, signing: boolean, rate: number): Promise<GatewayRun> {
   const sink = await startSinkProc(12526);
   const gw = await startGatewayChild({
-    platform: { signing },
+    platform: { signing, ...(signThreads > 0 ? { signingThreads: signThreads } : {}) },
     smtp: { listen: [{ host: HOST, port: 13588, tls: 'starttls' }], maxConnectionsPerTenant: 100, maxConnectionsPerIp: 100 },
     http: { listen: { host: HOST, port: 18027 } },
     routes: [{ match: 'dest.test', host: SINK_HOST, port: sink.port }],
@@ -148,6 +143,8 @@ async function gatewayRun(count: number, body: Buffer, signing: boolean, rate: n
     await waitForCount(sink, warm, 300_000);
   }
   const cpu0 = gw.cpuSeconds();
+  const threads0 = gw.threadCpu();
+  const probe = await startRsaProbe();
   const t0 = process.hrtime.bigint();
   const submitted = await runLoad({
     host: HOST, port: 13588, user: gw.user, pass: gw.pass, connections, plan: [{ count, body }],
@@ -157,16 +154,24 @@ async function gatewayRun(count: number, body: Buffer, signing: boolean, rate: n
   await waitForCount(sink, warm + count, 300_000);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = gw.cpuSeconds() - cpu0;
-  if (process.env['BENCH_THREADS']) console.log(`threads, signing ${signing ? 'on' : 'off'} (CPU s, creation order):`, gw.threadCpu().filter((t) => t.seconds >= 0.05).map((t) => t.seconds.toFixed(2)).join(' '));
+  const rsa = await probe.stop();
+  const byGroup = cpuByThreadGroup(gw.child.pid!, threads0, gw.threadCpu());
   const rss = gw.peakRssMb();
   await gw.stop();
   sink.child.kill();
-  return { rate: count / secs, submitRate: submitted.accepted / submitted.seconds, secs, cpu: cpu / count, rss };
+  const perMsg = new Map([...byGroup].map(([g, s]) => [g, s / count]));
+  return { rate: count / secs, submitRate: submitted.accepted / submitted.seconds, secs, cpu: cpu / count, rss, threads: perMsg, rsa };
 }
 
+/** "main 612, outpost-spool 290, …" µs CPU per message, largest first. */
+const threadLine = (r: GatewayRun): string =>
+  [...r.threads].sort((a, b) => b[1] - a[1]).map(([g, s]) => `${g} ${(s * 1e6).toFixed(0)}`).join(', ');
+
+/** The pair's RSA reference: the mean of what the probe saw during each of the two runs. */
 const extraLine = (what: string, off: GatewayRun, on: GatewayRun): string => {
   const extra = on.cpu - off.cpu;
-  return `${what}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / (2 * rsaCpu)).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(2 * rsaCpu * 1e6).toFixed(0)} µs)`;
+  const rsa2 = off.rsa + on.rsa;
+  return `${what}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / rsa2).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(rsa2 * 1e6).toFixed(0)} µs, measured during the runs)`;
 };
 
 for (const phase of phases) {
@@ -194,6 +199,9 @@ for (const phase of phases) {
           `(submission alone ${r.submitRate.toFixed(0)} msg/s); ceiling ${ceilings.at(-1)!.toFixed(0)} msg/s; ` +
           `ratio ${(r.rate / ceilings.at(-1)!).toFixed(2)}; gateway CPU ${(r.cpu * 1000).toFixed(2)} s per 1,000 msgs; peak RSS ${r.rss.toFixed(0)} MB`,
       );
+      console.log(`  CPU per message by thread (µs): ${threadLine(r)}`);
+      const sign = r.threads.get('outpost-sign');
+      if (signing && sign !== undefined) console.log(`  signing threads alone: ${(sign * 1e6).toFixed(0)} µs CPU per message = ${(sign / (2 * r.rsa)).toFixed(2)}× its two RSA-2048 signatures (${(r.rsa * 1e6).toFixed(0)} µs each during this run)`);
     }
     const off = byMode.get(false);
     const on = byMode.get(true);

@@ -23,7 +23,7 @@ export interface GatewayChild {
   peakRssMb(): number;
   cpuSeconds(): number;
   /** CPU seconds per thread, in creation order (main thread first). */
-  threadCpu(): Array<{ tid: number; seconds: number }>;
+  threadCpu(): Array<{ tid: number; name: string; seconds: number }>;
   cli(...args: string[]): string;
   stop(): Promise<void>;
 }
@@ -41,7 +41,9 @@ export async function startGatewayChild(
   // The feedback listener on the SMTP host, port 0, unless configured: two children never compete for 127.0.0.1:2525.
   const smtpHost = (config['smtp'] as { listen: Array<{ host: string }> }).listen[0]!.host;
   const feedback = { listen: { host: smtpHost, port: 0 }, ...(config['feedback'] as Record<string, unknown> | undefined) };
-  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, limits: { enabled: false }, ...config, feedback }, null, 2));
+  // BENCH_GW_CONFIG='{"flowControl":{"maxBacklog":250}}': top-level config sections replaced for A/B runs.
+  const extraConfig = JSON.parse(process.env['BENCH_GW_CONFIG'] ?? '{}') as Record<string, unknown>;
+  writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'var'), log: { level: 'warn' }, limits: { enabled: false }, ...config, feedback, ...extraConfig }, null, 2));
   const cli = (...args: string[]): string => {
     const r = spawnSync(process.execPath, [BIN, ...args, '--config', configFile], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`outpost ${args.join(' ')}: ${r.stderr}`);

@@ -36,16 +36,34 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** CPU seconds of each thread of a process (/proc/PID/task), in thread-creation order: main first, then V8/libuv helpers and worker threads. */
-export function threadCpuSeconds(pid: number): Array<{ tid: number; seconds: number }> {
+export function threadCpuSeconds(pid: number): Array<{ tid: number; name: string; seconds: number }> {
   try {
     return readdirSync(`/proc/${pid}/task`)
       .map(Number)
       .sort((a, b) => a - b)
       .map((tid) => {
-        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return { tid, seconds: (Number(f[11]) + Number(f[12])) / 100 };
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
+        return { tid, name, seconds: (Number(f[11]) + Number(f[12])) / 100 };
       });
   } catch {
     return [];
   }
+}
+
+/**
+ * CPU between two threadCpuSeconds() snapshots, per thread group: `main` (the
+ * event loop), each named stage (outpost-spool, outpost-sign…, summed over
+ * its threads; core/thread-name.ts), and `helpers` (V8's GC and compiler
+ * threads, libuv's pool). Threads that ended between the snapshots are lost.
+ */
+export function cpuByThreadGroup(pid: number, before: ReturnType<typeof threadCpuSeconds>, after: ReturnType<typeof threadCpuSeconds>): Map<string, number> {
+  const start = new Map(before.map((t) => [t.tid, t.seconds]));
+  const out = new Map<string, number>();
+  for (const t of after) {
+    const group = t.tid === pid ? 'main' : t.name.startsWith('outpost-') ? t.name : 'helpers';
+    out.set(group, (out.get(group) ?? 0) + t.seconds - (start.get(t.tid) ?? 0));
+  }
+  return out;
 }

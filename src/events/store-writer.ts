@@ -13,6 +13,9 @@ import { systemClock } from '../core/clock.js';
 import { WebhookStore } from '../webhooks/store.js';
 import type { PlatformEvent } from './bus.js';
 import { EventStore } from './store.js';
+import { nameThisThread } from '../core/thread-name.js';
+
+nameThisThread('outpost-events');
 
 export type WriterMessage =
   | { readonly kind: 'batch'; readonly json: string }

@@ -12,6 +12,9 @@ import type { ScanRequest } from './pool.js';
 import type { ScannerOptions } from './options.js';
 import { createScanner } from './scanner.js';
 import { errorVerdict } from './verdict.js';
+import { nameThisThread } from '../core/thread-name.js';
+
+nameThisThread('outpost-scan');
 
 const scanner = createScanner(workerData as ScannerOptions);
 serveThreadPool<ScanRequest, Verdict>((req) => {

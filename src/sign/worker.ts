@@ -6,6 +6,9 @@
 import { workerData } from 'node:worker_threads';
 import { serveThreadPool } from '../core/thread-pool-worker.js';
 import { createSigner, type SignRequest, type SignResult, type SignerOptions } from './signer.js';
+import { nameThisThread } from '../core/thread-name.js';
+
+nameThisThread('outpost-sign');
 
 const signer = createSigner(workerData as SignerOptions);
 serveThreadPool<SignRequest, SignResult>((req) => {
