@@ -7,11 +7,17 @@
  *    fsync-durable spool, processing, delivery from 2 pool IPs) → the same
  *    sink, timed from the first submission to the last message at the sink.
  * Prints messages/s, the ratio to the ceiling, the gateway's CPU seconds per
- * 1,000 messages and its peak RSS. The sink runs in its own process.
+ * 1,000 messages, its peak RSS and its CPU per message by thread group (main,
+ * outpost-sign, outpost-spool…, helpers = V8 and libuv threads). The sink
+ * runs in its own process.
  * Each gateway run is done with DKIM signing off and on (RSA-2048 tenant key
  * aligned with From, plus the platform's RSA-2048 signature); the extra CPU
  * per message is compared with the CPU of two bare RSA-2048 signatures
- * measured in the same run (and `openssl speed rsa2048` when available).
+ * measured *during* the runs by a probe process (lib/rsa-probe.ts: on these
+ * machines the cost of a signature moves by ±20 % with the load and the
+ * minute); the reference measured before the runs and `openssl speed
+ * rsa2048` are printed too. For signing-on runs the signing threads' own CPU
+ * per message is compared with the same reference.
  * Options: --small N --large N --connections N --runs N --signing off|on|both
  * --warmup N (messages sent through each freshly started gateway before the
  * measurement, default 2,000 of the phase's size, at most half the phase's
