@@ -33,6 +33,29 @@ test('relaxed body hash matches the reference on edge cases and 5,000 random bod
   }
 });
 
+test('the no-copy path (body already canonical) and the rewrite path agree with the reference on large bodies', () => {
+  const line = (i: number): string => `Line ${i}: lorem ipsum dolor sit amet, consectetur adipiscing elit.`;
+  const canonical = Buffer.from(Array.from({ length: 1500 }, (_, i) => line(i)).join('\r\n') + '\r\n\r\n', 'latin1');
+  assert.equal(relaxedBodyHash(canonical), referenceBodyHash(canonical));
+  for (const [at, insert] of [[5000, '\t'], [5000, '  '], [5000, ' \r\n'], [5000, '\n'], [0, '\n'], [canonical.length, ' '], [5000, ' \rx']] as const) {
+    const b = Buffer.concat([canonical.subarray(0, at), Buffer.from(insert, 'latin1'), canonical.subarray(at)]);
+    assert.equal(relaxedBodyHash(b), referenceBodyHash(b), JSON.stringify(insert));
+  }
+});
+
+test('header splitting reads only the header section and finds the first empty line however lines end', () => {
+  const body = Buffer.from('x'.repeat(1000) + '\r\n\r\nFrom: not a header\r\n');
+  for (const head of ['From: a@b\r\nTo: c@d\r\n\r\n', 'From: a@b\nTo: c@d\n\n', 'From: a@b\nTo: c@d\n\r\n', 'From: a@b\r\nTo: c@d\n\n']) {
+    const raw = Buffer.concat([Buffer.from(head), body]);
+    const s = splitMessage(raw);
+    assert.deepEqual(s.fields.map((f) => f.key), ['from', 'to'], JSON.stringify(head));
+    assert.equal(s.bodyStart, head.length, JSON.stringify(head));
+  }
+  assert.equal(splitMessage(Buffer.from('\r\nbody')).bodyStart, 2);
+  assert.equal(splitMessage(Buffer.from('\nbody')).bodyStart, 1);
+  assert.deepEqual(splitMessage(Buffer.from('From: a@b\r\nTo: c@d')).fields.map((f) => f.key), ['from', 'to'], 'no body at all');
+});
+
 test('relaxed header: lower-case name, unfolded, white space collapsed and trimmed', () => {
   assert.equal(relaxedHeader('SubJect :  Hello \r\n\t  World  '), 'subject:Hello World');
   assert.equal(relaxedHeader('X-A:\xa0keep'), 'x-a:\xa0keep'); // 0xA0 is not WSP

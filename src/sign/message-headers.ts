@@ -28,8 +28,20 @@ export interface SplitMessage {
 
 const FIELD_NAME = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:/;
 
+/** Bytes up to and including the first empty line (the whole message when there is none): all splitMessage reads. */
+function headerSectionLength(raw: Buffer): number {
+  if (raw[0] === 10) return 1;
+  if (raw[0] === 13 && raw[1] === 10) return 2;
+  const crlf = raw.indexOf('\n\r\n');
+  // Bare-LF blank line only before the CRLF one (a CRLF message is not searched to its end for "\n\n").
+  const lf = raw.subarray(0, crlf === -1 ? raw.length : crlf).indexOf('\n\n');
+  if (lf !== -1) return lf + 2;
+  return crlf === -1 ? raw.length : crlf + 3;
+}
+
 export function splitMessage(raw: Buffer): SplitMessage {
-  const text = raw.toString('latin1');
+  // Only the header section becomes a string: a 100 KB body copied to latin1 text costs ~70 µs and a large-object page.
+  const text = raw.toString('latin1', 0, headerSectionLength(raw));
   const fields: HeaderField[] = [];
   let pos = 0;
   let current: { key: string; start: number; lineEnd: number; end: number } | null = null;
