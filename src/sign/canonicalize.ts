@@ -29,17 +29,19 @@ export function relaxedHeader(line: string): string {
 
 /** Two-character sequences relaxed canonicalisation rewrites (a bare LF and a space at the very end are checked apart). */
 const REWRITE_PAIR = /\t| [ \r\n]/;
-/** Bytes looked at as one latin1 string: small enough to stay out of V8's large objects and die young. */
+/** Bytes looked at as one latin1 string: a short-lived string this size is cheap for a small young generation. */
 const CHUNK = 16 * 1024;
 
 /**
  * Whether relaxed body canonicalisation would change anything but trailing
  * empty lines: a tab, a space before a space, CR or LF or at the very end, an
  * LF without a CR before it. Looks at 16 KiB at a time (chunks overlap by a
- * byte, so no pair is missed): one latin1 string of a whole 100 KB body, in a
- * signing worker's small young generation, cost the pool ~700 µs per message
- * in collections (docs/benchmarks.md, session 6); a regular expression with a
- * lookbehind for the bare LF was twice as slow as this indexOf loop.
+ * byte, so no pair is missed). Single-threaded this costs what one regular
+ * expression over the whole body as one string did (~150 µs per 100 KB); in
+ * the signing workers, whose young generation is 4 MB, the whole-body strings
+ * (here and in the header split) cost the pool ~600 µs per 100 KB message in
+ * collections (docs/benchmarks.md, session 6). Buffer.indexOf alone, one
+ * call per line for the bare-LF check, was twice as slow.
  */
 function needsRewrite(body: Buffer): boolean {
   for (let start = 0; start < body.length; start += CHUNK) {
