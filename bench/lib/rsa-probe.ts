@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.js';
 
 const DATA = Buffer.alloc(512, 1);
 let key: ReturnType<typeof generateKeyPairSync>['privateKey'] | undefined;
@@ -23,11 +24,6 @@ export function rsaSignCpuNow(n: number): number {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1e6 / n;
 }
-
-const mid = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export interface RsaProbe {
   /** Stops sampling; resolves to the median CPU seconds per signature over the samples. */
@@ -54,7 +50,7 @@ if (process.argv[2] === '--rsa-probe') {
   process.on('message', () => {
     clearInterval(timer);
     if (samples.length === 0) samples.push(rsaSignCpuNow(batch));
-    process.send!({ median: mid(samples) }, () => process.exit(0));
+    process.send!({ median: median(samples) }, () => process.exit(0));
   });
   process.send!('ready');
 }

@@ -71,8 +71,7 @@ test('deferrable writes wait up to deferMs for company: they ride along with the
     },
     (fn) => db.transaction(fn)(),
     () => db.inTransaction,
-    2000,
-    200,
+    { deferMs: 200 },
   );
   const ins = db.prepare('INSERT INTO t (k) VALUES (?)');
   const put = (k: string, deferrable: boolean): Promise<unknown> => gc.submit(() => { size++; return ins.run(k); }, deferrable);

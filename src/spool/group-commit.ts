@@ -43,9 +43,12 @@ export class GroupCommitter {
     private readonly savepoint: <T>(fn: () => T) => T,
     /** Whether the group's transaction is still open. */
     private readonly inTransaction: () => boolean,
-    private readonly maxBatch = 2000,
-    /** How long a deferrable write may wait for an urgent one to share its commit (0: never waits). */
-    private readonly deferMs = 0,
+    private readonly opts: {
+      /** Writes per transaction at most (default 2,000). */
+      readonly maxBatch?: number;
+      /** How long a deferrable write may wait for an urgent one to share its commit (default 0: never waits). */
+      readonly deferMs?: number;
+    } = {},
   ) {}
 
   /** Queues `apply` to run inside the next group transaction; `deferrable`: it may wait up to deferMs for company. */
@@ -53,8 +56,9 @@ export class GroupCommitter {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ apply, resolve, reject } as Op<unknown>);
       if (this.scheduled) return;
-      if (deferrable && this.deferMs > 0) {
-        this.timer ??= setTimeout(() => this.flush(), this.deferMs);
+      const deferMs = this.opts.deferMs ?? 0;
+      if (deferrable && deferMs > 0) {
+        this.timer ??= setTimeout(() => this.flush(), deferMs);
         return;
       }
       this.scheduled = true;
@@ -68,7 +72,7 @@ export class GroupCommitter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.queue.splice(0, this.opts.maxBatch ?? 2000);
       let results: Result[] | null;
       try {
         results = this.runOptimistic(batch) ?? this.runIsolated(batch);

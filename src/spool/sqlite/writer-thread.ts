@@ -26,7 +26,7 @@ const tx = <T>(fn: () => T): T => db.transaction(fn)();
 // fails at once with SQLITE_BUSY when another connection (the CLI) committed meanwhile, without
 // waiting for the busy timeout. IMMEDIATE waits up to busy_timeout for the lock instead.
 const immediate = (fn: () => void): void => db.transaction(fn).immediate();
-const gc = new GroupCommitter(immediate, tx, () => db.inTransaction, undefined, DEFER_MS);
+const gc = new GroupCommitter(immediate, tx, () => db.inTransaction, { deferMs: DEFER_MS });
 
 const asBuffer = (u: Uint8Array | undefined | null): Buffer | undefined =>
   u ? (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)) : undefined;
