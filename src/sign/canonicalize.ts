@@ -27,8 +27,8 @@ export function relaxedHeader(line: string): string {
   return `${name}:${value}`;
 }
 
-/** Two-character sequences relaxed canonicalisation rewrites (a bare LF and a space at the very end are checked apart). */
-const REWRITE_PAIR = /\t| [ \r\n]/;
+/** A space before a space, CR or LF (tabs are looked for apart: one alternation makes the scan twice as slow). */
+const SPACE_PAIR = / [ \r\n]/;
 /** Bytes looked at as one latin1 string: a short-lived string this size is cheap for a small young generation. */
 const CHUNK = 16 * 1024;
 
@@ -36,17 +36,18 @@ const CHUNK = 16 * 1024;
  * Whether relaxed body canonicalisation would change anything but trailing
  * empty lines: a tab, a space before a space, CR or LF or at the very end, an
  * LF without a CR before it. Looks at 16 KiB at a time (chunks overlap by a
- * byte, so no pair is missed). Single-threaded this costs what one regular
- * expression over the whole body as one string did (~150 µs per 100 KB); in
- * the signing workers, whose young generation is 4 MB, the whole-body strings
- * (here and in the header split) cost the pool ~600 µs per 100 KB message in
- * collections (docs/benchmarks.md, session 6). Buffer.indexOf alone, one
- * call per line for the bare-LF check, was twice as slow.
+ * byte, so no pair is missed), with three scans per chunk: indexOf for a tab,
+ * one single-pattern regular expression for the space pairs, and indexOf from
+ * LF to LF for a bare one. ~45 µs per 100 KB of text (bench:sign); one regex
+ * with the tab as an alternative took twice that, and Buffer.indexOf with
+ * two-byte patterns five times. Not whole-body strings: in the signing
+ * workers, whose young generation is 4 MB, those cost the pool ~600 µs per
+ * 100 KB message in collections (docs/benchmarks.md, session 6).
  */
 function needsRewrite(body: Buffer): boolean {
   for (let start = 0; start < body.length; start += CHUNK) {
     const s = body.toString('latin1', start, Math.min(body.length, start + CHUNK + 1));
-    if (REWRITE_PAIR.test(s)) return true;
+    if (s.indexOf('\t') !== -1 || SPACE_PAIR.test(s)) return true;
     for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) {
       const before = i > 0 ? s.charCodeAt(i - 1) : start > 0 ? body[start - 1] : -1;
       if (before !== 13) return true;
