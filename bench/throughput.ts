@@ -25,16 +25,23 @@
  * every isolate; 0 measures cold)
  * --rate N (submit at N msg/s instead of as fast as replies allow: both
  * signing modes then take equally long)
- * --equal-load 0 (skip the equal-load pair, below)
+ * --equal-load F (the equal-load pair's rate as a fraction of the
+ * signing-on rate, default 0.5; 0 skips the pair, below)
  * --sign-threads N (the gateway's signing threads; default its own default).
- * Signing's extra CPU is printed twice, and neither pair isolates it.
+ * Signing's extra CPU is printed twice, and only the second pair isolates it.
  * Saturated: each mode as fast as it goes, so the pair also differs in rate,
  * and the gateway's per-message cost falls as its rate rises (group commits
- * and thread messages carry more messages each): this overstates signing.
- * Equal load: both modes paced at 90% of the signing-on rate; now the pair
- * differs in pipeline depth (messages queue at the signing stage, so the
- * stages after it batch more): this understates it. The two bracket the
- * cost; `npm run bench:sign` measures the signer alone (docs/benchmarks.md).
+ * and thread messages carry more messages each): this overstates signing by
+ * the cost of running everything else at the lower rate. (Signing off, paced
+ * at the signing-on rate, costs more per message in the main, spool and scan
+ * threads than signing on saturated does: docs/benchmarks.md, session 7.)
+ * Equal load: both modes paced at the same rate, F of the signing-on rate;
+ * at F = 0.5 no stage queues in either mode, so the pair differs in signing
+ * alone — but on a virtual machine signing itself then costs more per
+ * message than saturated (each message wakes a signing thread, on cold
+ * caches). Near 1 the signing-on run queues at the signing stage and the
+ * stages after it batch more: that understates signing. Each phase ends with
+ * the medians over its runs. `npm run bench:sign` measures the signer alone.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +84,10 @@ const runs = arg('runs', 1);
 const pace = arg('rate', 0);
 /** --warmup N: messages sent through each gateway before measuring (JIT warm-up; 0 = measure from a cold start). */
 const warmup = arg('warmup', 2000);
-/** After a saturated off/on pair, the same pair paced at 90% of the signing-on rate (--equal-load 0: skip). */
-const equalLoad = pace === 0 && signingModes.length === 2 && arg('equal-load', 1) !== 0;
+/** After a saturated off/on pair, the same pair paced at this fraction of the signing-on rate (--equal-load 0: skip). */
+const equalFraction = arg('equal-load', 0.5);
+if (!(equalFraction >= 0 && equalFraction <= 1)) throw new Error(`--equal-load must be a fraction in 0..1, not ${equalFraction}`);
+const equalLoad = pace === 0 && signingModes.length === 2 && equalFraction > 0;
 const phases = [
   { name: '5 KB', size: 5 * 1024, count: arg('small', 20_000) },
   { name: '100 KB', size: 100 * 1024, count: arg('large', 2_000) },
@@ -173,18 +182,24 @@ async function gatewayRun(count: number, body: Buffer, signing: boolean, rate: n
 const threadLine = (r: GatewayRun): string =>
   [...r.threads].sort((a, b) => b[1] - a[1]).map(([g, s]) => `${g} ${(s * 1e6).toFixed(0)}`).join(', ');
 
-/** The pair's RSA reference: the mean of what the probe saw during each of the two runs. */
-const extraLine = (what: string, off: GatewayRun, on: GatewayRun): string => {
+/** Prints what signing adds in an off/on pair and returns it as a multiple of the pair's RSA reference (the mean of what the probe saw during each run). */
+const reportExtra = (what: string, off: GatewayRun, on: GatewayRun): number => {
   const extra = on.cpu - off.cpu;
   const rsa2 = off.rsa + on.rsa;
-  return `${what}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / rsa2).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(rsa2 * 1e6).toFixed(0)} µs, measured during the runs)`;
+  console.log(`${what}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / rsa2).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(rsa2 * 1e6).toFixed(0)} µs, measured during the runs)`);
+  return extra / rsa2;
 };
+/** "1.21× (1.10 / 1.21 / 1.35)": the median, then every run. */
+const ratios = (xs: readonly number[]): string => `${median([...xs]).toFixed(2)}× (${xs.map((x) => x.toFixed(2)).join(' / ')})`;
 
 for (const phase of phases) {
   if (phase.count <= 0) continue;
   const body = makeMessage(phase.size, 'load@bench.test', 'rcpt@dest.test');
   const rates: number[] = [];
   const ceilings: number[] = [];
+  const saturated: number[] = [];
+  const equalPaced: number[] = [];
+  const signThreadsAlone: number[] = [];
   for (let run = 1; run <= runs; run++) {
     // Ceiling: load generator straight into the sink.
     const direct = await startSinkProc(12527);
@@ -207,24 +222,35 @@ for (const phase of phases) {
       );
       console.log(`  CPU per message by thread (µs): ${threadLine(r)}`);
       const sign = r.threads.get('outpost-sign');
+      if (signing && sign !== undefined) signThreadsAlone.push(sign / (2 * r.rsa));
       if (signing && sign !== undefined) console.log(`  signing threads alone: ${(sign * 1e6).toFixed(0)} µs CPU per message = ${(sign / (2 * r.rsa)).toFixed(2)}× its two RSA-2048 signatures (${(r.rsa * 1e6).toFixed(0)} µs each during this run)`);
     }
     const off = byMode.get(false);
     const on = byMode.get(true);
     if (!off || !on) continue;
     if (pace) {
-      console.log(extraLine(`${phase.name} run ${run}, both paced at ${pace} msg/s`, off, on));
+      equalPaced.push(reportExtra(`${phase.name} run ${run}, both paced at ${pace} msg/s`, off, on));
       continue;
     }
-    console.log(extraLine(`${phase.name} run ${run}, saturated (off at ${off.rate.toFixed(0)} msg/s, on at ${on.rate.toFixed(0)} msg/s)`, off, on));
+    saturated.push(reportExtra(`${phase.name} run ${run}, saturated (off at ${off.rate.toFixed(0)} msg/s, on at ${on.rate.toFixed(0)} msg/s)`, off, on));
     if (!equalLoad) continue;
     // The same messages at the same rate: the saturated pair above also differs in rate, and per-message cost
     // falls as the rate rises (group commit, batched thread messages). See the header for this pair's own bias.
-    const equal = Math.floor(0.9 * on.rate);
+    const equal = Math.floor(equalFraction * on.rate);
     const offEq = await gatewayRun(phase.count, body, false, equal);
     const onEq = await gatewayRun(phase.count, body, true, equal);
     console.log(`${phase.name} run ${run}, equal load: off ${offEq.rate.toFixed(0)} msg/s at ${(offEq.cpu * 1000).toFixed(2)} s CPU per 1,000 msgs, on ${onEq.rate.toFixed(0)} msg/s at ${(onEq.cpu * 1000).toFixed(2)} s`);
-    console.log(extraLine(`${phase.name} run ${run}, equal load (both paced at ${equal} msg/s, 90% of the signing-on rate)`, offEq, onEq));
+    console.log(`  CPU per message by thread (µs), off: ${threadLine(offEq)}`);
+    console.log(`  CPU per message by thread (µs), on: ${threadLine(onEq)}`);
+    equalPaced.push(reportExtra(`${phase.name} run ${run}, equal load (both paced at ${equal} msg/s, ${Math.round(equalFraction * 100)}% of the signing-on rate)`, offEq, onEq));
   }
   console.log(`${phase.name} median of ${runs}: ${median(rates).toFixed(0)} msg/s end to end, ceiling ${median(ceilings).toFixed(0)} msg/s, ratio ${(median(rates) / median(ceilings)).toFixed(2)}`);
+  if (signThreadsAlone.length > 0) {
+    const parts = [
+      ...(saturated.length > 0 ? [`saturated ${ratios(saturated)}`] : []),
+      ...(equalPaced.length > 0 ? [`equal load ${ratios(equalPaced)}`] : []),
+      `signing threads alone ${ratios(signThreadsAlone)}`,
+    ];
+    console.log(`${phase.name} signing's extra CPU per message / its two RSA-2048 signatures, median of ${runs}: ${parts.join('; ')}`);
+  }
 }
