@@ -38,8 +38,8 @@
  * Equal load: both modes paced at the same rate, F of the signing-on rate;
  * at F = 0.5 no stage queues in either mode, so the pair differs in signing
  * alone — but on a virtual machine signing itself then costs more per
- * message than saturated (each message wakes a signing thread, on cold
- * caches). Near 1 the signing-on run queues at the signing stage and the
+ * message than saturated (each message wakes a signing thread, and work
+ * after an idle gap runs slower). Near 1 the signing-on run queues at the signing stage and the
  * stages after it batch more: that understates signing. Each phase ends with
  * the medians over its runs. `npm run bench:sign` measures the signer alone.
  */
@@ -75,10 +75,6 @@ function opensslRate(): string {
     return 'openssl not available';
   }
 }
-if (signingModes.includes(true)) {
-  const before = median([rsaSignCpuNow(100), rsaSignCpuNow(100), rsaSignCpuNow(100)]);
-  console.log(`RSA-2048 signature before the runs: ${(before * 1e6).toFixed(0)} µs CPU each (node crypto); openssl speed rsa2048: ${opensslRate()} on one core`);
-}
 const runs = arg('runs', 1);
 /** --rate N: submit at N msg/s (both signing modes then run equally long) instead of as fast as possible. */
 const pace = arg('rate', 0);
@@ -88,6 +84,10 @@ const warmup = arg('warmup', 2000);
 const equalFraction = arg('equal-load', 0.5);
 if (!(equalFraction >= 0 && equalFraction <= 1)) throw new Error(`--equal-load must be a fraction in 0..1, not ${equalFraction}`);
 const equalLoad = pace === 0 && signingModes.length === 2 && equalFraction > 0;
+if (signingModes.includes(true)) {
+  const before = median([rsaSignCpuNow(100), rsaSignCpuNow(100), rsaSignCpuNow(100)]);
+  console.log(`RSA-2048 signature before the runs: ${(before * 1e6).toFixed(0)} µs CPU each (node crypto); openssl speed rsa2048: ${opensslRate()} on one core`);
+}
 const phases = [
   { name: '5 KB', size: 5 * 1024, count: arg('small', 20_000) },
   { name: '100 KB', size: 100 * 1024, count: arg('large', 2_000) },
@@ -222,8 +222,10 @@ for (const phase of phases) {
       );
       console.log(`  CPU per message by thread (µs): ${threadLine(r)}`);
       const sign = r.threads.get('outpost-sign');
-      if (signing && sign !== undefined) signThreadsAlone.push(sign / (2 * r.rsa));
-      if (signing && sign !== undefined) console.log(`  signing threads alone: ${(sign * 1e6).toFixed(0)} µs CPU per message = ${(sign / (2 * r.rsa)).toFixed(2)}× its two RSA-2048 signatures (${(r.rsa * 1e6).toFixed(0)} µs each during this run)`);
+      if (signing && sign !== undefined) {
+        signThreadsAlone.push(sign / (2 * r.rsa));
+        console.log(`  signing threads alone: ${(sign * 1e6).toFixed(0)} µs CPU per message = ${(sign / (2 * r.rsa)).toFixed(2)}× its two RSA-2048 signatures (${(r.rsa * 1e6).toFixed(0)} µs each during this run)`);
+      }
     }
     const off = byMode.get(false);
     const on = byMode.get(true);
