@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FakeClock } from '../core/clock.js';
 import { createLogger } from '../log/logger.js';
 import { SqliteSpool } from '../spool/sqlite/sqlite-spool.js';
-import { Processor, type Decider } from './processor.js';
+import { BATCH, Processor, type Decider } from './processor.js';
 
 test('large messages are processed a few MiB at a time, small ones in full batches; every one is routed', async () => {
   const spool = new SqliteSpool(join(mkdtempSync(join(tmpdir(), 'outpost-proc-')), 'spool.db'));
@@ -44,7 +44,7 @@ test('large messages are processed a few MiB at a time, small ones in full batch
   peakCount = 0;
   await offer(100, 300, 2000);
   await new Promise((r) => setTimeout(r, 300));
-  assert.equal(peakCount, 256, 'small messages: a full batch at once');
+  assert.equal(peakCount, BATCH, 'small messages: a full batch at once');
   await p.stop();
   const counts = await spool.counts();
   assert.equal(counts.messages['active'], 320, JSON.stringify(counts.messages));

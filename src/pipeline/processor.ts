@@ -23,9 +23,19 @@ import type { IncomingMessage, RouteDecision, Spool } from '../spool/spool.js';
 /** Bytes of offered bodies held in memory at most. */
 export const OFFER_BYTES = 16 * 1024 * 1024;
 /**
+ * Messages in the scan/sign stages at once (default of `batch`). A batch waits
+ * for its slowest stage: with signing, 256 messages waited ~80 ms for their
+ * signatures, longer than two of the main thread's young-generation cycles
+ * (~35 ms each at ~1,000 msg/s), so everything they held was promoted and
+ * cost full collections; 64 halved that promotion and the V8 helpers' CPU
+ * with signing on fell ~35 µs per message, with no loss signing off
+ * (docs/benchmarks.md, session 7).
+ */
+export const BATCH = 64;
+/**
  * Bytes of messages in the scan/sign stages at once. Each worker stage gets its
  * own copy of every message it handles, so with 100 KB messages a full batch of
- * 256 would hold ~75 MB in flight; 4 MiB keeps both cores busy without that.
+ * 64 would hold ~19 MB in flight; 4 MiB keeps both cores busy without that.
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
 
@@ -44,6 +54,7 @@ export interface ProcessorOptions {
   readonly decide: Decider;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Messages decided at once (default BATCH). */
   readonly batch?: number;
   /** Called after messages were routed for delivery (wakes the delivery engine). */
   readonly onRouted?: () => void;
@@ -116,7 +127,7 @@ export class Processor {
   }
 
   private async drain(): Promise<void> {
-    const batch = this.o.batch ?? 256;
+    const batch = this.o.batch ?? BATCH;
     for (;;) {
       if (this.stopped) return;
       if (this.offered.length > 0) {
