@@ -27,9 +27,9 @@ export const OFFER_BYTES = 16 * 1024 * 1024;
  * for its slowest stage: with signing, 256 messages waited ~80 ms for their
  * signatures, longer than two of the main thread's young-generation cycles
  * (~35 ms each at ~1,000 msg/s), so everything they held was promoted and
- * cost full collections; 64 halved that promotion and the V8 helpers' CPU
- * with signing on fell ~35 µs per message, with no loss signing off
- * (docs/benchmarks.md, session 7).
+ * cost full collections (batches of 48: 110 MB promoted instead of 187 per
+ * 11,000 messages); with 64 the V8 helpers' CPU with signing on fell ~35 µs
+ * per message, with no loss signing off (docs/benchmarks.md, session 7).
  */
 export const BATCH = 64;
 /**

@@ -38,9 +38,10 @@ const CHUNK = 16 * 1024;
  * LF without a CR before it. Looks at 16 KiB at a time (chunks overlap by a
  * byte, so no pair is missed), with three scans per chunk: indexOf for a tab,
  * one single-pattern regular expression for the space pairs, and indexOf from
- * LF to LF for a bare one. ~45 µs per 100 KB of text (bench:sign); one regex
- * with the tab as an alternative took twice that, and Buffer.indexOf with
- * two-byte patterns five times. Not whole-body strings: in the signing
+ * LF to LF for a bare one. With SHA-256 the body hash of 100 KB of text
+ * costs ~125 µs, against ~171 with the tab as an alternative in the regular
+ * expression (V8 scans that twice as slowly); Buffer.indexOf with two-byte
+ * patterns was slower still (docs/benchmarks.md, session 7). Not whole-body strings: in the signing
  * workers, whose young generation is 4 MB, those cost the pool ~600 µs per
  * 100 KB message in collections (docs/benchmarks.md, session 6).
  */
