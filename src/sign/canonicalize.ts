@@ -40,10 +40,10 @@ const CHUNK = 16 * 1024;
  * one single-pattern regular expression for the space pairs, and indexOf from
  * LF to LF for a bare one. With SHA-256 the body hash of 100 KB of text
  * costs ~125 µs, against ~171 with the tab as an alternative in the regular
- * expression (V8 scans that twice as slowly); Buffer.indexOf with two-byte
- * patterns was slower still (docs/benchmarks.md, session 7). Not whole-body strings: in the signing
- * workers, whose young generation is 4 MB, those cost the pool ~600 µs per
- * 100 KB message in collections (docs/benchmarks.md, session 6).
+ * expression (V8 scans that twice as slowly); indexOf with the two-character
+ * patterns was slower still (docs/benchmarks.md, session 7). No whole-body
+ * strings: in the signing workers, whose young generation is 4 MB, those
+ * cost the pool ~600 µs per 100 KB message in collections (session 6).
  */
 function needsRewrite(body: Buffer): boolean {
   for (let start = 0; start < body.length; start += CHUNK) {
