@@ -24,18 +24,19 @@ import type { IncomingMessage, RouteDecision, Spool } from '../spool/spool.js';
 export const OFFER_BYTES = 16 * 1024 * 1024;
 /**
  * Messages in the scan/sign stages at once (default of `batch`). A batch waits
- * for its slowest stage: with signing, 256 messages waited ~80 ms for their
- * signatures, longer than two of the main thread's young-generation cycles
- * (~35 ms each at ~1,000 msg/s), so everything they held was promoted and
- * cost full collections (batches of 48: 110 MB promoted instead of 187 per
- * 11,000 messages); with 64 the V8 helpers' CPU with signing on fell ~35 µs
- * per message, with no loss signing off (docs/benchmarks.md, session 7).
+ * for its slowest stage: with signing, 256 messages wait ~80 ms for their
+ * signatures, long enough for the main thread to promote what they hold
+ * (187 MB promoted per 11,000 messages against 77 MB signing off). Batches of
+ * 64 cut the V8 helpers' CPU with signing on by ~35 µs per message but took
+ * ~30 % off the processor's peak rate (bench:quarantine: every batch pays a
+ * fixed latency), so 256 stays; a bounded sliding window would get both
+ * (docs/benchmarks.md, session 7).
  */
-export const BATCH = 64;
+export const BATCH = 256;
 /**
  * Bytes of messages in the scan/sign stages at once. Each worker stage gets its
  * own copy of every message it handles, so with 100 KB messages a full batch of
- * 64 would hold ~19 MB in flight; 4 MiB keeps both cores busy without that.
+ * 256 would hold ~75 MB in flight; 4 MiB keeps both cores busy without that.
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
 
