@@ -27,6 +27,7 @@ import { dkimSign } from 'mailauth';
 import { generateDkimKey, loadPrivateKey } from '../src/sign/dkim-key.js';
 import { createSigner } from '../src/sign/signer.js';
 import { createSignerPool } from '../src/sign/pool.js';
+import { median } from './lib/stats.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -159,8 +160,7 @@ async function main(): Promise<void> {
         (m0 !== null && m1 !== null ? `, main thread ${(((m1 - m0) / (ourCpu * MESSAGES)) * 100).toFixed(0)}% of the CPU` : ''),
     );
   }
-  ratios.sort((a, b) => a - b);
-  console.log(`median CPU per message / CPU of its 2 RSA-2048 signatures: ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}x`);
+  console.log(`median CPU per message / CPU of its 2 RSA-2048 signatures: ${median(ratios).toFixed(2)}x`);
 
   const pool = createSignerPool({ platform: { domain: 'outpost.example', selector: 'p1', privateKeyPem: platformKey.privateKeyPem }, threads: 2 });
   const viaPool = (i: number) => pool.sign({ raw: msgs[i % msgs.length]!, tenant, feedbackId: `c:acme:bulk:outpost1`, cfblAddress: 'fbl@outpost.example' });
@@ -189,8 +189,7 @@ async function main(): Promise<void> {
     );
   }
   await pool.close();
-  poolRatios.sort((a, b) => a - b);
-  console.log(`signer pool${RATE > 0 ? ` paced at ${RATE} msg/s, without the main thread` : ''}: median CPU per message / CPU of its 2 RSA-2048 signatures: ${poolRatios[Math.floor(poolRatios.length / 2)]!.toFixed(2)}x`);
+  console.log(`signer pool${RATE > 0 ? ` paced at ${RATE} msg/s, without the main thread` : ''}: median CPU per message / CPU of its 2 RSA-2048 signatures: ${median(poolRatios).toFixed(2)}x`);
 }
 
 main().catch((err: unknown) => {
