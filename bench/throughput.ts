@@ -8,7 +8,7 @@
  *    sink, timed from the first submission to the last message at the sink.
  * Prints messages/s, the ratio to the ceiling, the gateway's CPU seconds per
  * 1,000 messages, its peak RSS and its CPU per message by thread group (main,
- * outpost-sign, outpost-spool…, helpers = V8 and libuv threads). The sink
+ * outpost-stage, outpost-spool…, helpers = V8 and libuv threads). The sink
  * runs in its own process.
  * Each gateway run is done with DKIM signing off and on (RSA-2048 tenant key
  * aligned with From, plus the platform's RSA-2048 signature); the extra CPU
@@ -16,8 +16,10 @@
  * measured *during* the runs by a probe process (lib/rsa-probe.ts: on these
  * machines the cost of a signature moves by ±20 % with the load and the
  * minute); the reference measured before the runs and `openssl speed
- * rsa2048` are printed too. For signing-on runs the signing threads' own CPU
- * per message is compared with the same reference.
+ * rsa2048` are printed too. Each pair's extra is also given for the stage's
+ * worker threads alone (outpost-stage: scanning and signing in one pool,
+ * pipeline/stage-pool.ts; outpost-scan with signing off), against the same
+ * reference.
  * Options: --small N --large N --connections N --runs N --signing off|on|both
  * --warmup N (messages sent through each freshly started gateway before the
  * measurement, default 2,000 of the phase's size, at most half the phase's
@@ -182,12 +184,23 @@ async function gatewayRun(count: number, body: Buffer, signing: boolean, rate: n
 const threadLine = (r: GatewayRun): string =>
   [...r.threads].sort((a, b) => b[1] - a[1]).map(([g, s]) => `${g} ${(s * 1e6).toFixed(0)}`).join(', ');
 
-/** Prints what signing adds in an off/on pair and returns it as a multiple of the pair's RSA reference (the mean of what the probe saw during each run). */
-const reportExtra = (what: string, off: GatewayRun, on: GatewayRun): number => {
+/** The worker-thread groups of the processing stage (scan only, sign only, or both in one pool). */
+const STAGE_THREADS = ['outpost-stage', 'outpost-scan', 'outpost-sign'];
+const stageCpu = (r: GatewayRun): number => STAGE_THREADS.reduce((sum, g) => sum + (r.threads.get(g) ?? 0), 0);
+
+/**
+ * Prints what signing adds in an off/on pair, for the whole gateway and for the stage's worker threads (where the
+ * signing itself runs), each as a multiple of the pair's RSA reference (the mean of what the probe saw during each run).
+ */
+const reportExtra = (what: string, off: GatewayRun, on: GatewayRun): { whole: number; workers: number } => {
   const extra = on.cpu - off.cpu;
+  const workers = stageCpu(on) - stageCpu(off);
   const rsa2 = off.rsa + on.rsa;
-  console.log(`${what}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / rsa2).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(rsa2 * 1e6).toFixed(0)} µs, measured during the runs)`);
-  return extra / rsa2;
+  console.log(
+    `${what}: signing adds ${(extra * 1e6).toFixed(0)} µs CPU per message = ${(extra / rsa2).toFixed(2)}× the CPU of its two RSA-2048 signatures (${(rsa2 * 1e6).toFixed(0)} µs, measured during the runs); ` +
+      `in the scan/sign worker threads ${(workers * 1e6).toFixed(0)} µs = ${(workers / rsa2).toFixed(2)}×`,
+  );
+  return { whole: extra / rsa2, workers: workers / rsa2 };
 };
 /** "1.21× (1.10 / 1.21 / 1.35)": the median, then every run. */
 const ratios = (xs: readonly number[]): string => `${median([...xs]).toFixed(2)}× (${xs.map((x) => x.toFixed(2)).join(' / ')})`;
@@ -199,7 +212,7 @@ for (const phase of phases) {
   const ceilings: number[] = [];
   const saturated: number[] = [];
   const equalPaced: number[] = [];
-  const signThreadsAlone: number[] = [];
+  const workersExtra: number[] = [];
   for (let run = 1; run <= runs; run++) {
     // Ceiling: load generator straight into the sink.
     const direct = await startSinkProc(12527);
@@ -221,20 +234,19 @@ for (const phase of phases) {
           `ratio ${(r.rate / ceilings.at(-1)!).toFixed(2)}; gateway CPU ${(r.cpu * 1000).toFixed(2)} s per 1,000 msgs; peak RSS ${r.rss.toFixed(0)} MB`,
       );
       console.log(`  CPU per message by thread (µs): ${threadLine(r)}`);
-      const sign = r.threads.get('outpost-sign');
-      if (signing && sign !== undefined) {
-        signThreadsAlone.push(sign / (2 * r.rsa));
-        console.log(`  signing threads alone: ${(sign * 1e6).toFixed(0)} µs CPU per message = ${(sign / (2 * r.rsa)).toFixed(2)}× its two RSA-2048 signatures (${(r.rsa * 1e6).toFixed(0)} µs each during this run)`);
-      }
     }
     const off = byMode.get(false);
     const on = byMode.get(true);
     if (!off || !on) continue;
     if (pace) {
-      equalPaced.push(reportExtra(`${phase.name} run ${run}, both paced at ${pace} msg/s`, off, on));
+      const e = reportExtra(`${phase.name} run ${run}, both paced at ${pace} msg/s`, off, on);
+      equalPaced.push(e.whole);
+      workersExtra.push(e.workers);
       continue;
     }
-    saturated.push(reportExtra(`${phase.name} run ${run}, saturated (off at ${off.rate.toFixed(0)} msg/s, on at ${on.rate.toFixed(0)} msg/s)`, off, on));
+    const sat = reportExtra(`${phase.name} run ${run}, saturated (off at ${off.rate.toFixed(0)} msg/s, on at ${on.rate.toFixed(0)} msg/s)`, off, on);
+    saturated.push(sat.whole);
+    workersExtra.push(sat.workers);
     if (!equalLoad) continue;
     // The same messages at the same rate: the saturated pair above also differs in rate, and per-message cost
     // falls as the rate rises (group commit, batched thread messages). See the header for this pair's own bias.
@@ -244,14 +256,14 @@ for (const phase of phases) {
     console.log(`${phase.name} run ${run}, equal load: off ${offEq.rate.toFixed(0)} msg/s at ${(offEq.cpu * 1000).toFixed(2)} s CPU per 1,000 msgs, on ${onEq.rate.toFixed(0)} msg/s at ${(onEq.cpu * 1000).toFixed(2)} s`);
     console.log(`  CPU per message by thread (µs), off: ${threadLine(offEq)}`);
     console.log(`  CPU per message by thread (µs), on: ${threadLine(onEq)}`);
-    equalPaced.push(reportExtra(`${phase.name} run ${run}, equal load (both paced at ${equal} msg/s, ${Math.round(equalFraction * 100)}% of the signing-on rate)`, offEq, onEq));
+    equalPaced.push(reportExtra(`${phase.name} run ${run}, equal load (both paced at ${equal} msg/s, ${Math.round(equalFraction * 100)}% of the signing-on rate)`, offEq, onEq).whole);
   }
   console.log(`${phase.name} median of ${runs}: ${median(rates).toFixed(0)} msg/s end to end, ceiling ${median(ceilings).toFixed(0)} msg/s, ratio ${(median(rates) / median(ceilings)).toFixed(2)}`);
-  if (signThreadsAlone.length > 0) {
+  if (workersExtra.length > 0) {
     const parts = [
       ...(saturated.length > 0 ? [`saturated ${ratios(saturated)}`] : []),
       ...(equalPaced.length > 0 ? [`equal load ${ratios(equalPaced)}`] : []),
-      `signing threads alone ${ratios(signThreadsAlone)}`,
+      `scan/sign worker threads (${pace ? 'paced' : 'saturated'} pair) ${ratios(workersExtra)}`,
     ];
     console.log(`${phase.name} signing's extra CPU per message / its two RSA-2048 signatures, median of ${runs}: ${parts.join('; ')}`);
   }

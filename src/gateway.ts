@@ -39,13 +39,14 @@ import { loadOrCreateTls } from './tls/certificates.js';
 import { DeliveryEngine, type AttemptObservation } from './delivery/engine.js';
 import { PoolRegistry } from './pools/registry.js';
 import { buildDeliveryDeps, dnsServers } from './delivery/wiring.js';
-import { createScannerPool, type ScannerOptions } from './scan/index.js';
+import type { ScannerOptions } from './scan/index.js';
 import { buildPolicyStage, type PolicyStage } from './policy/wiring.js';
 import { TenantLimits } from './limits/check.js';
 import { LimitStore } from './limits/store.js';
 import { withSigning } from './pipeline/sign-decider.js';
 import { DkimKeyStore, type SigningKey } from './sign/index.js';
-import { createSignerPool } from './sign/pool.js';
+import { createSignAhead } from './pipeline/sign-ahead.js';
+import { createStagePool, type StagePool } from './pipeline/stage-pool.js';
 import { EventBus } from './events/bus.js';
 import type { ReputationSignals } from './reputation/signals.js';
 import { wireReputation } from './reputation/wiring.js';
@@ -58,10 +59,9 @@ import { blockedReplyObserver } from './pools/blocked-observer.js';
 import { createDnsblMonitor } from './dnsbl/wiring.js';
 import type { DnsblMonitor } from './dnsbl/monitor.js';
 
-function scannerOptions(config: Config): ScannerOptions & { threads: number } {
+function scannerOptions(config: Config): ScannerOptions {
   const s = config.scan;
   return {
-    threads: s.threads,
     maxTextLength: s.maxTextLength,
     ...(s.thresholds ? { thresholds: s.thresholds } : {}),
     ...(s.weights ? { weights: s.weights as ScannerOptions['weights'] } : {}),
@@ -145,6 +145,19 @@ async function platformKey(keys: DkimKeyStore, config: Config, log: Logger): Pro
   return keys.active(config.platform.domain)!;
 }
 
+/**
+ * The stage pool: scanning when scan.enabled (and no test decider replaces
+ * it), signing when platform.signing. Threads: scan.threads, or
+ * platform.signingThreads, or the larger of the two when it does both.
+ */
+async function startStagePool(config: Config, scanning: boolean, keys: DkimKeyStore, clock: Clock, log: Logger): Promise<StagePool | undefined> {
+  const scan = scanning && config.scan.enabled;
+  const sign = config.platform.signing;
+  if (!scan && !sign) return undefined;
+  const threads = Math.max(scan ? config.scan.threads : 0, sign ? config.platform.signingThreads : 0);
+  return createStagePool({ threads, clock, ...(scan ? { scanner: scannerOptions(config) } : {}), ...(sign ? { signer: { platform: await platformKey(keys, config, log) } } : {}) });
+}
+
 async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gateway> {
   const { config } = o;
   const clock = o.clock ?? systemClock;
@@ -202,20 +215,22 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
   const dnsbl = createDnsblMonitor({ config, health: ipHealth, events, clock, log });
   undo.push(() => dnsbl?.stop());
   undo.push(() => ipHealth.warmup.stop());
-  const scanner = config.scan.enabled && !o.decide ? createScannerPool(scannerOptions(config)) : undefined;
-  if (scanner) undo.push(() => scanner.close());
+  // One pool of worker threads scans and signs (pipeline/stage-pool.ts); tenant mail is signed in its scan's turn.
+  const stage = await startStagePool(config, !o.decide, dkimKeys, clock, log);
+  if (stage) undo.push(() => stage.close());
+  const ahead = stage?.scanner && stage.signer ? createSignAhead(stage) : undefined;
+  const scanner = ahead ? { scan: ahead.scan } : stage?.scanner;
   const policy = buildPolicyStage({ config, state, spool, cleanup, clock, log, events, ...(scanner ? { scanner } : {}) });
   // route (policy) → standing (high-risk-only / suspended) → suppression skips and VERP → signing
   const routeDecider = ops.timed(feedback.decider(rep.wrap(o.decide ?? policy.decider)));
-  const signer = config.platform.signing ? createSignerPool({ platform: await platformKey(dkimKeys, config, log), clock, threads: config.platform.signingThreads }) : undefined;
-  if (signer) undo.push(() => signer.close());
-  const decide = signer
+  const decide = stage?.signer
     ? withSigning(routeDecider, {
-        signer,
+        signer: stage.signer,
         tenantKey: (d) => dkimKeys.active(d),
         ownsDomain: (t, d) => tenants.ownsDomain(t, d),
         senderId: config.platform.senderId,
         ...feedback.cfbl,
+        ...(ahead ? { ahead } : {}),
       })
     : routeDecider;
   // Ingress waits (MAIL FROM, HTTP submit) while processing is far behind: memory stays bounded (ingress/flow.ts).
@@ -286,8 +301,7 @@ async function start(o: GatewayOptions, undo: Array<() => unknown>): Promise<Gat
       const closeFeedback = feedback.close();
       await processor.stop();
       await policy.sweeper.stop();
-      await scanner?.close();
-      await signer?.close();
+      await stage?.close();
       await engine.stop(config.delivery.shutdownGrace);
       await dnsbl?.stop();
       ipHealth.warmup.stop();

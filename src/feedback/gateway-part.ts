@@ -21,7 +21,7 @@ import type { Decider } from '../pipeline/processor.js';
 import type { ReputationSignals } from '../reputation/signals.js';
 import type { DkimKeyStore } from '../sign/index.js';
 import { checkRotations } from '../sign/rotation.js';
-import type { RouteDecision, Spool } from '../spool/spool.js';
+import type { IncomingMessage, Spool } from '../spool/spool.js';
 import { suppressionAdmission } from '../suppression/admission.js';
 import { withSuppression } from '../suppression/decider.js';
 import type { SuppressionStore } from '../suppression/store.js';
@@ -31,7 +31,7 @@ import { feedbackObserver } from './delivery-observer.js';
 import type { Intake } from './intake.js';
 import { createFeedbackListener, type FeedbackStats } from './listener.js';
 import type { ReportStore } from './report-store.js';
-import { withVerp } from './return-path.js';
+import { verpAddressFor, withVerp } from './return-path.js';
 import type { Verp } from './verp.js';
 import { buildFeedback } from './wiring.js';
 
@@ -45,7 +45,7 @@ export interface FeedbackHandle {
   readonly admission: readonly AdmissionCheck[];
   readonly observe: (o: AttemptObservation) => void;
   /** Signing options: CFBL-Address (the FBL address) and CFBL-Feedback-ID = the VERP token; empty when VERP is off. */
-  readonly cfbl: { cfblAddress?: string; cfblFeedbackId?: (d: RouteDecision) => string | undefined };
+  readonly cfbl: { cfblAddress?: string; cfblFeedbackId?: (m: IncomingMessage) => string | undefined };
   /** Wraps the route decider: suppression skips, then the VERP wire sender. */
   decider(inner: Decider): Decider;
   /** The listener's bound address (undefined when feedback.enabled is false or before listen()). */
@@ -93,7 +93,10 @@ export function startFeedback(o: {
     verp: parts.verp, bounceDomain: parts.bounceDomain, suppressions: parts.suppressions, reports: parts.reports, intake: parts.intake, stats,
     admission: [suppressionAdmission(parts.suppressions)],
     cfbl: f.enabled && f.verp
-      ? { cfblAddress: [...parts.fblAddresses][0]!, cfblFeedbackId: (d) => (d.wireMailFrom ? parts.verp.tokenOf(d.wireMailFrom) ?? undefined : undefined) }
+      ? { cfblAddress: [...parts.fblAddresses][0]!, cfblFeedbackId: (m) => {
+          const a = verpAddressFor(parts.verp, m);
+          return a === undefined ? undefined : parts.verp.tokenOf(a) ?? undefined;
+        } }
       : {},
     observe: feedbackObserver({ suppressions: parts.suppressions, events: o.events, log }),
     decider(inner) {

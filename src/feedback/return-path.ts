@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Decider } from '../pipeline/processor.js';
+import type { IncomingMessage } from '../spool/spool.js';
 import { base32Encode } from './base32.js';
 import type { Verp } from './verp.js';
 
@@ -34,12 +35,22 @@ export function tenantTag(tenantId: string): string {
   return tag;
 }
 
+/**
+ * The VERP wire sender of a tenant message, or undefined (bounces and
+ * null-sender mail keep theirs). Depends on the message alone, so the signer
+ * can put its token in CFBL-Feedback-ID before the route is decided.
+ */
+export function verpAddressFor(verp: Verp, m: IncomingMessage): string | undefined {
+  if (m.envelope.mailFrom === '' || m.source === 'bounce') return undefined;
+  const single = m.envelope.rcptTo.length === 1;
+  return verp.encode({ messageId: m.id, tenantId: tenantTag(m.tenantId), ...(single ? { rcptIndex: 0 } : {}) });
+}
+
 export function withVerp(inner: Decider, verp: Verp): Decider {
   return async (m, body) => {
     const d = await inner(m, body);
-    if (d.route.kind !== 'deliver' || m.envelope.mailFrom === '' || m.source === 'bounce') return d;
-    const single = m.envelope.rcptTo.length === 1;
-    const wireMailFrom = verp.encode({ messageId: m.id, tenantId: tenantTag(m.tenantId), ...(single ? { rcptIndex: 0 } : {}) });
-    return { ...d, wireMailFrom };
+    if (d.route.kind !== 'deliver') return d;
+    const wireMailFrom = verpAddressFor(verp, m);
+    return wireMailFrom === undefined ? d : { ...d, wireMailFrom };
   };
 }

@@ -35,6 +35,7 @@ before(async () => {
     host: '127.0.42.1',
     config: {
       platform: { domain: 'platform.test', senderId: 'outpost01' },
+      scan: { enabled: true }, // tenant mail is signed in its scan's worker turn
       dns: { servers: [dns.server], timeout: '1s' },
       pools: { default: { ips: [{ ip: '127.0.42.100', helo: 'out.gw.test' }] }, 'high-risk': { ips: [{ ip: '127.0.42.101', helo: 'hr.gw.test' }] } },
       delivery: { port: PORT, connectTimeout: '2s', commandTimeout: '5s', idleConnectionTime: 0 },
@@ -93,14 +94,16 @@ test('tenant signature aligned with From and the platform signature verify at th
   const fb = fieldLines(m.raw, 'Feedback-ID');
   assert.deepEqual(fb, ['Feedback-ID: spring-sale:acme:mail:outpost01'], 'exactly one Feedback-ID, ours');
   assert.deepEqual(fieldLines(m.raw, 'CFBL-Address'), ['CFBL-Address: fbl@platform.test; report=arf'], 'client CFBL-Address replaced by ours (RFC 9477)');
-  assert.match(fieldLines(m.raw, 'CFBL-Feedback-ID')[0] ?? '', /^CFBL-Feedback-ID: [0-9a-z-]+$/, 'CFBL-Feedback-ID carries the VERP token');
+  const cfblId = /^CFBL-Feedback-ID: ([0-9a-z-]+)$/.exec(fieldLines(m.raw, 'CFBL-Feedback-ID')[0] ?? '')?.[1];
+  assert.ok(cfblId && m.mailFrom.startsWith(`bounces+${cfblId}@`), `CFBL-Feedback-ID carries the VERP token of the return path ${m.mailFrom}`);
   for (const d of ['acme.test', 'platform.test']) {
     for (const f of ['feedback-id', 'cfbl-address', 'cfbl-feedback-id']) assert.ok(hTag(m.raw, d).includes(f), `${f} covered by h= of d=${d}`);
   }
 
   const routed = (await t.gw.spool.events(id)).find((e) => e.type === 'routed');
-  const signed = routed?.data?.['signed'] as { signatures?: unknown; feedbackId?: string } | undefined;
+  const signed = routed?.data?.['signed'] as { signatures?: unknown; feedbackId?: string; withScan?: boolean } | undefined;
   assert.equal(signed?.feedbackId, 'spring-sale:acme:mail:outpost01', 'the routed event records the signing');
+  assert.equal(signed?.withScan, true, 'signed in the scan worker turn (pipeline/sign-ahead.ts)');
   assert.deepEqual(signed?.signatures, [
     { role: 'tenant', d: 'acme.test', s: 't1', a: 'rsa-sha256' },
     { role: 'platform', d: 'platform.test', s: 'outpost', a: 'rsa-sha256' },

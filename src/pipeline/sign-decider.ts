@@ -19,6 +19,11 @@
  * logs it, records a processing-error event and leaves the message in the
  * spool (retried after a restart) — mail is deferred, never lost and never
  * sent unsigned.
+ * Signing ahead (sign-ahead.ts, when given): the request is built before the
+ * route is decided (nothing in it depends on the route) and registered, so
+ * the scan signs the message in the same worker turn; a message routed for
+ * delivery without such a signature (not scanned, skipped, failed) is
+ * signed here as before.
  * Limits: the tenant key must be for the From domain itself (no signing of
  * a subdomain's mail with the parent's key).
  */
@@ -27,8 +32,10 @@ import type { TenantId } from '../core/types.js';
 import { parseMailboxes } from '../mail/addresses.js';
 import { fieldValue, getField, splitMessage } from '../mail/headers.js';
 import { formatFeedbackId, type SigningKey, type Signer } from '../sign/index.js';
-import type { RouteDecision, SpoolEvent } from '../spool/spool.js';
+import type { SignRequest } from '../sign/signer.js';
+import type { IncomingMessage, SpoolEvent } from '../spool/spool.js';
 import type { Decider } from './processor.js';
+import type { SignAhead } from './sign-ahead.js';
 
 export interface SignDeciderOptions {
   readonly signer: Signer;
@@ -40,8 +47,10 @@ export interface SignDeciderOptions {
   readonly senderId: string;
   /** RFC 9477: CFBL-Address for tenant mail (the platform's FBL address), covered by both signatures. */
   readonly cfblAddress?: string;
-  /** CFBL-Feedback-ID for a routed message (the VERP token); the Feedback-ID when it returns undefined. */
-  readonly cfblFeedbackId?: (d: RouteDecision) => string | undefined;
+  /** CFBL-Feedback-ID of a message (its VERP token, feedback/return-path.ts); the Feedback-ID when it returns undefined. */
+  readonly cfblFeedbackId?: (m: IncomingMessage) => string | undefined;
+  /** Sign in the scan's worker turn (sign-ahead.ts); without it, every routed message is signed after the decision. */
+  readonly ahead?: SignAhead;
 }
 
 function token(v: string | undefined, fallback: string): string {
@@ -51,7 +60,7 @@ function token(v: string | undefined, fallback: string): string {
 
 /**
  * What was signed goes into the `routed` event (`signed: {feedbackId,
- * signatures}`): one spool row per message fewer than an event of its own,
+ * signatures, withScan}`, withScan: signed in the scan's worker turn): one spool row per message fewer than an event of its own,
  * on the spool writer's hot path. A decider that records no `routed` event
  * gets a `signed` event instead.
  */
@@ -61,33 +70,46 @@ function withSigned(events: readonly SpoolEvent[], signed: Record<string, unknow
   return events.map((e, j) => (j === i ? { ...e, data: { ...e.data, signed } } : e));
 }
 
+/** The sign request of a message; depends on the message alone, not on its route. */
+function signRequest(m: IncomingMessage, body: Buffer, o: SignDeciderOptions): SignRequest {
+  const { fields } = splitMessage(body);
+  const header = (k: string): string | undefined => {
+    const f = getField(fields, k);
+    return f ? fieldValue(f) : undefined;
+  };
+  const bounce = m.source === 'bounce';
+  const feedbackId = formatFeedbackId({
+    campaign: token(header('x-campaign'), 'none'),
+    tenantId: m.tenantId,
+    mailType: bounce ? 'bounce' : token(header('x-mail-type'), 'mail'),
+    senderId: o.senderId,
+  });
+  let tenantKey: SigningKey | null = null;
+  if (!bounce) {
+    const from = parseMailboxes(header('from') ?? '')[0];
+    const fromDomain = from ? domainOf(from.address).toLowerCase() : undefined;
+    if (fromDomain && o.ownsDomain(m.tenantId, fromDomain)) tenantKey = o.tenantKey(fromDomain);
+  }
+  const cfblId = !bounce && o.cfblAddress ? o.cfblFeedbackId?.(m) : undefined;
+  const cfbl = !bounce && o.cfblAddress ? { cfblAddress: o.cfblAddress, ...(cfblId ? { cfblFeedbackId: cfblId } : {}) } : {};
+  return { raw: body, tenant: { id: m.tenantId, ...(tenantKey ?? {}) }, feedbackId, ...cfbl };
+}
+
 export function withSigning(inner: Decider, o: SignDeciderOptions): Decider {
   return async (m, body) => {
-    const d = await inner(m, body);
-    if (d.route.kind !== 'deliver') return d;
-    const { fields } = splitMessage(body);
-    const header = (k: string): string | undefined => {
-      const f = getField(fields, k);
-      return f ? fieldValue(f) : undefined;
-    };
-    const bounce = m.source === 'bounce';
-    const feedbackId = formatFeedbackId({
-      campaign: token(header('x-campaign'), 'none'),
-      tenantId: m.tenantId,
-      mailType: bounce ? 'bounce' : token(header('x-mail-type'), 'mail'),
-      senderId: o.senderId,
-    });
-    let tenantKey: SigningKey | null = null;
-    if (!bounce) {
-      const from = parseMailboxes(header('from') ?? '')[0];
-      const fromDomain = from ? domainOf(from.address).toLowerCase() : undefined;
-      if (fromDomain && o.ownsDomain(m.tenantId, fromDomain)) tenantKey = o.tenantKey(fromDomain);
+    const req = signRequest(m, body, o);
+    const ticket = o.ahead?.expect(m.id, req);
+    let d;
+    try {
+      d = await inner(m, body);
+    } finally {
+      ticket?.close();
     }
-    const cfblId = !bounce && o.cfblAddress ? o.cfblFeedbackId?.(d) : undefined;
-    const cfbl = !bounce && o.cfblAddress ? { cfblAddress: o.cfblAddress, ...(cfblId ? { cfblFeedbackId: cfblId } : {}) } : {};
-    const r = await o.signer.sign({ raw: body, tenant: { id: m.tenantId, ...(tenantKey ?? {}) }, feedbackId, ...cfbl });
+    if (d.route.kind !== 'deliver') return d;
+    const withScan = ticket?.result != null;
+    const r = ticket?.result ?? (await o.signer.sign(req));
     if (r.strippedRaw) throw new Error('stored message still carries client Feedback-ID/CFBL fields; not sending it with signatures that would not verify');
     const signatures = r.signatures.map((s) => ({ role: s.role, d: s.domain, s: s.selector, a: s.algorithm }));
-    return { ...d, prefix: d.prefix ? Buffer.concat([r.headerPrefix, d.prefix]) : r.headerPrefix, events: withSigned(d.events ?? [], { feedbackId, signatures }) };
+    return { ...d, prefix: d.prefix ? Buffer.concat([r.headerPrefix, d.prefix]) : r.headerPrefix, events: withSigned(d.events ?? [], { feedbackId: req.feedbackId, signatures, withScan }) };
   };
 }

@@ -67,7 +67,7 @@ export function createPolicyDecider(o: PolicyDeciderOptions): PolicyDecider {
     if (!internal) {
       const domain = m.envelope.mailFrom.includes('@') ? domainOf(m.envelope.mailFrom).toLowerCase() : '';
       const [v, status] = await Promise.all([
-        o.scan ? o.scan(body, { tenantId: m.tenantId, recipientCount: m.envelope.rcptTo.length, mailFrom: m.envelope.mailFrom, receivedAt: m.receivedAt }) : undefined,
+        o.scan ? o.scan(body, { tenantId: m.tenantId, messageId: m.id, recipientCount: m.envelope.rcptTo.length, mailFrom: m.envelope.mailFrom, receivedAt: m.receivedAt }) : undefined,
         o.senderDomain && domain ? o.senderDomain(domain) : undefined,
       ]);
       verdict = v;

@@ -89,6 +89,8 @@ export interface ScannerOptions {
 
 export interface ScanContext {
   readonly tenantId?: string;
+  /** The message's spool id (not used by the scanner; lets the stage sign ahead, pipeline/sign-ahead.ts). */
+  readonly messageId?: string;
   readonly recipientCount: number;
   readonly mailFrom: string;
   /** When the gateway received the message (epoch ms), for Date checks; default: now. */

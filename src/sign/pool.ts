@@ -32,6 +32,18 @@ export type WireSignResult = Omit<SignResult, 'headerPrefix' | 'strippedRaw'> & 
 const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 const SIGN_ERROR_CODES: ReadonlySet<string> = new Set<SignErrorCode>(['bad-key', 'bad-option', 'bad-message', 'sealed-key']);
 
+/** A worker's SignResult with Buffers again. */
+export function fromWire(r: WireSignResult): SignResult {
+  const { headerPrefix, strippedRaw, signatures, tenantAligned } = r;
+  return { headerPrefix: asBuffer(headerPrefix), signatures, tenantAligned, ...(strippedRaw ? { strippedRaw: asBuffer(strippedRaw) } : {}) };
+}
+
+/** A signing error from a worker as the SignError it was there (other errors unchanged). */
+export function signErrorFrom(e: unknown): unknown {
+  if (e instanceof ThreadPoolError && e.code && SIGN_ERROR_CODES.has(e.code)) return new SignError(e.code as SignErrorCode, e.message);
+  return e;
+}
+
 export function createSignerPool(opts: SignerPoolOptions): SignerPool {
   const { threads, clock = systemClock, ...rest } = opts;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new SignError('bad-option', 'signing threads must be an integer in 1..64');
@@ -41,11 +53,9 @@ export function createSignerPool(opts: SignerPoolOptions): SignerPool {
   return {
     async sign(req) {
       try {
-        const { headerPrefix, strippedRaw, signatures, tenantAligned } = await pool.call({ ...req, at: req.at ?? clock.now() });
-        return { headerPrefix: asBuffer(headerPrefix), signatures, tenantAligned, ...(strippedRaw ? { strippedRaw: asBuffer(strippedRaw) } : {}) };
+        return fromWire(await pool.call({ ...req, at: req.at ?? clock.now() }));
       } catch (e) {
-        if (e instanceof ThreadPoolError && e.code && SIGN_ERROR_CODES.has(e.code)) throw new SignError(e.code as SignErrorCode, e.message);
-        throw e;
+        throw signErrorFrom(e);
       }
     },
     close: () => pool.close(),
