@@ -8,8 +8,10 @@
  *   - Outpost's signer (src/sign): messages/s with 32 in flight, CPU per
  *     message, the ratio to 2 bare signatures, and the main thread's share,
  *     in rounds alternating with a bare async RSA run; the median ratio last;
- *   - the same for the signer pool the gateway uses (src/sign/pool.ts: worker
- *     threads signing synchronously), against bare synchronous RSA, with the
+ *   - the same for the worker-thread pool the gateway uses, signing alone
+ *     (src/pipeline/stage-pool.ts, as for bounces; tenant mail is signed in
+ *     the same worker turn as its scan there; the workers sign
+ *     synchronously), against bare synchronous RSA, with the
  *     main thread's share (what the event loop still pays per message).
  *   - with --rate N, the pool rounds submit N messages/s one at a time
  *     instead of 32 in flight, and also print the pool's CPU without the
@@ -26,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import { dkimSign } from 'mailauth';
 import { generateDkimKey, loadPrivateKey } from '../src/sign/dkim-key.js';
 import { createSigner } from '../src/sign/signer.js';
-import { createSignerPool } from '../src/sign/pool.js';
+import { createStagePool } from '../src/pipeline/stage-pool.js';
 import { median } from './lib/stats.js';
 
 function arg(name: string, def: number): number {
@@ -162,8 +164,8 @@ async function main(): Promise<void> {
   }
   console.log(`median CPU per message / CPU of its 2 RSA-2048 signatures: ${median(ratios).toFixed(2)}x`);
 
-  const pool = createSignerPool({ platform: { domain: 'outpost.example', selector: 'p1', privateKeyPem: platformKey.privateKeyPem }, threads: 2 });
-  const viaPool = (i: number) => pool.sign({ raw: msgs[i % msgs.length]!, tenant, feedbackId: `c:acme:bulk:outpost1`, cfblAddress: 'fbl@outpost.example' });
+  const pool = createStagePool({ signer: { platform: { domain: 'outpost.example', selector: 'p1', privateKeyPem: platformKey.privateKeyPem } }, threads: 2 });
+  const viaPool = (i: number) => pool.signer!.sign({ raw: msgs[i % msgs.length]!, tenant, feedbackId: `c:acme:bulk:outpost1`, cfblAddress: 'fbl@outpost.example' });
   await runConcurrent(200, 32, viaPool); // warm-up: workers parse their keys
   const poolRatios: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../core/clock.js';
+import { ScannerConfigError } from '../scan/options.js';
 import { createScanner } from '../scan/scanner.js';
 import { basicMail, TEST_NOW } from '../scan/testing.js';
 import { generateDkimKey, type DkimKeyPair } from '../sign/dkim-key.js';
@@ -65,6 +66,7 @@ test('scan alone and sign alone answer like the single-purpose pools', async () 
 test('options are checked in the calling thread, and a pool that only scans cannot sign ahead', async () => {
   assert.throws(() => createStagePool({ threads: 0, scanner: {} }), /threads/);
   assert.throws(() => createStagePool({ threads: 1 }), /scanner or signer/);
+  assert.throws(() => createStagePool({ threads: 1, scanner: { thresholds: { suspect: 2, spam: 3 } } }), ScannerConfigError);
   assert.throws(() => createStagePool({ threads: 1, signer: { platform: { domain: 'outpost.example', selector: 'p1', privateKeyPem: 'junk' } } }), (e: unknown) => e instanceof SignError);
   const scanOnly = createStagePool({ threads: 1, scanner: {} });
   try {
@@ -73,4 +75,32 @@ test('options are checked in the calling thread, and a pool that only scans cann
   } finally {
     await scanOnly.close();
   }
+});
+
+test('signing alone: exactly what the in-process signer makes (RSA and Ed25519 tenant keys, client Feedback-ID stripped), each concurrent request its own answer', async () => {
+  const signer = createSigner({ platform: { domain: 'outpost.example', selector: 'p1', privateKeyPem: platform.privateKeyPem }, clock });
+  const raw = Buffer.from('From: a@acme.example\r\nTo: b@rcpt.example\r\nSubject: hi\r\nFeedback-ID: forged:x:y:z\r\n\r\nbody  text \r\n', 'latin1');
+  const rsa = await generateDkimKey('rsa2048');
+  for (const key of [rsa, tenant]) {
+    const req = { raw, tenant: { id: 'acme', domain: 'acme.example', selector: 's1', privateKeyPem: key.privateKeyPem }, feedbackId };
+    const [a, b] = await Promise.all([pool.signer!.sign(req), signer.sign(req)]);
+    assert.ok(Buffer.isBuffer(a.headerPrefix) && Buffer.isBuffer(a.strippedRaw));
+    assert.equal(a.headerPrefix.toString('latin1'), b.headerPrefix.toString('latin1'));
+    assert.deepEqual(a.strippedRaw, b.strippedRaw);
+    assert.deepEqual(a.signatures, b.signatures);
+    assert.equal(a.tenantAligned, true);
+  }
+  const reqs = Array.from({ length: 40 }, (_, i) => ({ raw: Buffer.from(`From: a@acme.example\r\nSubject: n${i}\r\n\r\nbody ${i}\r\n`), tenant: { id: 'acme' }, feedbackId }));
+  const [viaPool, viaLocal] = await Promise.all([Promise.all(reqs.map((r) => pool.signer!.sign(r))), Promise.all(reqs.map((r) => signer.sign(r)))]);
+  viaPool.forEach((r, i) => assert.equal(r.headerPrefix.toString(), viaLocal[i]!.headerPrefix.toString()));
+});
+
+test('after close: scans give a scanner-error verdict, signatures are refused, none hangs', async () => {
+  const p = createStagePool({ threads: 1, scanner: {}, signer: { platform: { domain: 'outpost.example', selector: 'p1', privateKeyPem: platform.privateKeyPem } } });
+  const inFlight = p.signer!.sign({ raw: basicMail(), tenant: { id: 'acme' }, feedbackId }).then(() => 'signed', () => 'refused');
+  await p.close();
+  assert.ok(['signed', 'refused'].includes(await inFlight));
+  await assert.rejects(p.signer!.sign({ raw: basicMail(), tenant: { id: 'acme' }, feedbackId }), /closed/);
+  assert.equal((await p.scanner!.scan(basicMail(), ctx)).reasons[0]?.rule, 'scanner-error');
+  assert.equal((await p.scanThenSign(basicMail(), ctx, { tenant: { id: 'acme' }, feedbackId }, [])).signed, null);
 });

@@ -7,8 +7,9 @@
  * Offers the Scanner and Signer interfaces too, for messages that are not
  * scanned (bounces, alerts) or are signed after the fact.
  *
- * Invariants: scan() never rejects (a dead worker gives a `scanner-error`
- * verdict, as scan/pool.ts); sign() rejects with the worker's SignError;
+ * Invariants: scan() never rejects (a worker fault, a dead worker or a closed
+ * pool gives a `scanner-error` verdict, class clean: a scanner fault never
+ * blocks mail); sign() rejects with the worker's SignError;
  * scanThenSign() always yields the verdict, with the signature or null (not
  * signed: skipped for the verdict, or failed — the caller signs again and
  * gets the error then). Options are checked in the calling thread first.
@@ -19,10 +20,10 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { createThreadPool } from '../core/thread-pool.js';
 import type { Verdict, VerdictClass } from '../core/types.js';
 import { loadModel } from '../scan/model-file.js';
-import { resolveOptions, ScannerConfigError, type ScanContext, type ScannerOptions } from '../scan/options.js';
+import { resolveOptions, type ScanContext, type ScannerOptions } from '../scan/options.js';
 import type { Scanner } from '../scan/scanner.js';
 import { errorVerdict } from '../scan/verdict.js';
-import { fromWire, signErrorFrom, type WireSignResult } from '../sign/pool.js';
+import { fromWire, signErrorFrom, type WireSignResult } from '../sign/wire.js';
 import { createSigner, type SignRequest, type SignResult, type Signer, type SignerOptions } from '../sign/signer.js';
 
 /** What a stage worker is built from (structured-cloneable). */
@@ -68,8 +69,8 @@ export interface StagePoolOptions {
 }
 
 export function createStagePool(o: StagePoolOptions): StagePool {
-  if (!Number.isInteger(o.threads) || o.threads < 1 || o.threads > 64) throw new ScannerConfigError('stage threads must be an integer in 1..64');
-  if (!o.scanner && !o.signer) throw new ScannerConfigError('a stage pool needs scanner or signer options');
+  if (!Number.isInteger(o.threads) || o.threads < 1 || o.threads > 64) throw new RangeError('stage threads must be an integer in 1..64');
+  if (!o.scanner && !o.signer) throw new TypeError('a stage pool needs scanner or signer options');
   const clock = o.clock ?? systemClock;
   // Checked here, not in a worker: scanner options and model, the platform key.
   if (o.scanner) {
@@ -106,7 +107,7 @@ export function createStagePool(o: StagePoolOptions): StagePool {
         }
       : {}),
     async scanThenSign(raw, ctx, sign, skipSignFor) {
-      if (!o.scanner || !o.signer) throw new ScannerConfigError('scanThenSign needs a pool that scans and signs');
+      if (!o.scanner || !o.signer) throw new TypeError('scanThenSign needs a pool that scans and signs');
       try {
         const r = await pool.call({ raw, scan: ctx, sign: stamped(sign), skipSignFor });
         return { verdict: r.verdict ?? errorVerdict('no verdict from the stage worker'), signed: r.signed ? fromWire(r.signed) : null };

@@ -4,8 +4,6 @@
  */
 export { createScanner } from './scanner.js';
 export type { Scanner, ScannerDeps, ScanLogEvent } from './scanner.js';
-export { createScannerPool } from './pool.js';
-export type { ScannerPool } from './pool.js';
 export { defaultRuleWeights, defaultThresholds, ScannerConfigError } from './options.js';
 export type { AdapterOptions, RuleName, RuleWeights, ScanContext, ScannerOptions, Thresholds, UriBlocklistOptions } from './options.js';
 export { scanCommand } from './cli.js';
