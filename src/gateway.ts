@@ -150,8 +150,8 @@ async function platformKey(keys: DkimKeyStore, config: Config, log: Logger): Pro
  * it), signing when platform.signing. Threads: scan.threads, or
  * platform.signingThreads, or the larger of the two when it does both.
  */
-async function startStagePool(config: Config, scanning: boolean, keys: DkimKeyStore, clock: Clock, log: Logger): Promise<StagePool | undefined> {
-  const scan = scanning && config.scan.enabled;
+async function startStagePool(config: Config, scanAllowed: boolean, keys: DkimKeyStore, clock: Clock, log: Logger): Promise<StagePool | undefined> {
+  const scan = scanAllowed && config.scan.enabled;
   const sign = config.platform.signing;
   if (!scan && !sign) return undefined;
   const threads = Math.max(scan ? config.scan.threads : 0, sign ? config.platform.signingThreads : 0);

@@ -60,9 +60,10 @@ function token(v: string | undefined, fallback: string): string {
 
 /**
  * What was signed goes into the `routed` event (`signed: {feedbackId,
- * signatures, withScan}`, withScan: signed in the scan's worker turn): one spool row per message fewer than an event of its own,
- * on the spool writer's hot path. A decider that records no `routed` event
- * gets a `signed` event instead.
+ * signatures, withScan}`; withScan: signed in the scan's worker turn): one
+ * spool row per message fewer than an event of its own, on the spool
+ * writer's hot path. A decider that records no `routed` event gets a
+ * `signed` event instead.
  */
 function withSigned(events: readonly SpoolEvent[], signed: Record<string, unknown>): SpoolEvent[] {
   const i = events.findIndex((e) => e.type === 'routed');
