@@ -184,14 +184,14 @@ async function main(): Promise<void> {
     const counted = RATE > 0 && mainCpu !== null ? ourCpu - mainCpu : ourCpu;
     poolRatios.push(counted / (2 * bareCpu));
     console.log(
-      `pool round ${round}: bare sync RSA ${(bareCpu * 1000).toFixed(0)} µs CPU/sig; signer pool (2 threads) ${BODY_KB} KB body${RATE > 0 ? `, paced at ${RATE} msg/s` : ''}: ${((MESSAGES / wall) * 1000).toFixed(0)} msg/s, ` +
+      `pool round ${round}: bare sync RSA ${(bareCpu * 1000).toFixed(0)} µs CPU/sig; stage pool signing alone (2 threads) ${BODY_KB} KB body${RATE > 0 ? `, paced at ${RATE} msg/s` : ''}: ${((MESSAGES / wall) * 1000).toFixed(0)} msg/s, ` +
         `${(ourCpu * 1000).toFixed(0)} µs CPU/msg = ${(ourCpu / (2 * bareCpu)).toFixed(2)}x its 2 RSA operations, cores busy ${((ourCpu * MESSAGES) / wall).toFixed(2)}` +
         (mainCpu !== null ? `, main thread ${(mainCpu * 1000).toFixed(0)} µs/msg (${((mainCpu / ourCpu) * 100).toFixed(0)}%)` : '') +
         (RATE > 0 && mainCpu !== null ? `; without the main thread ${(counted * 1000).toFixed(0)} µs/msg = ${(counted / (2 * bareCpu)).toFixed(2)}x` : ''),
     );
   }
   await pool.close();
-  console.log(`signer pool${RATE > 0 ? ` paced at ${RATE} msg/s, without the main thread` : ''}: median CPU per message / CPU of its 2 RSA-2048 signatures: ${median(poolRatios).toFixed(2)}x`);
+  console.log(`stage pool signing alone${RATE > 0 ? ` paced at ${RATE} msg/s, without the main thread` : ''}: median CPU per message / CPU of its 2 RSA-2048 signatures: ${median(poolRatios).toFixed(2)}x`);
 }
 
 main().catch((err: unknown) => {
