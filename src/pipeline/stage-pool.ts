@@ -45,9 +45,8 @@ export interface StageRequest {
 
 export interface StageReply {
   readonly verdict?: Verdict;
+  /** Absent after a skipped class or a failed signature (scan then sign). */
   readonly signed?: WireSignResult;
-  readonly signSkipped?: true;
-  readonly signError?: { readonly message: string; readonly code?: string };
 }
 
 export interface StagePool {
@@ -99,7 +98,12 @@ export function createStagePool(o: StagePoolOptions): StagePool {
           signer: {
             async sign(req: SignRequest): Promise<SignResult> {
               const { raw, ...params } = req;
-              const r = await pool.call({ raw, sign: stamped(params) }).catch((e: unknown) => Promise.reject(signErrorFrom(e)));
+              let r: StageReply;
+              try {
+                r = await pool.call({ raw, sign: stamped(params) });
+              } catch (e) {
+                throw signErrorFrom(e);
+              }
               if (!r.signed) throw new Error('no signature from the stage worker');
               return fromWire(r.signed);
             },

@@ -4,9 +4,9 @@
  * scan, to sign, or to scan and then sign the same message in the same turn
  * (core/thread-pool-worker.ts).
  * Invariants: a scan always yields a verdict (a scanner failure becomes a
- * `scanner-error` verdict); in a scan-then-sign request a signing failure is
- * returned beside the verdict, never instead of it; a sign-only request
- * fails with the SignError (its code crosses the thread).
+ * `scanner-error` verdict); in a scan-then-sign request a skipped or failed
+ * signature is simply absent beside the verdict, never instead of it; a
+ * sign-only request fails with the SignError (its code crosses the thread).
  */
 import { workerData } from 'node:worker_threads';
 import { serveThreadPool } from '../core/thread-pool-worker.js';
@@ -32,12 +32,10 @@ serveThreadPool<StageRequest, StageReply>(async (req) => {
   if (!req.sign) return { ...(verdict ? { verdict } : {}) };
   if (!signer) throw new Error('this stage pool does not sign');
   if (!verdict) return { signed: await signer.sign({ ...req.sign, raw }) };
-  if (req.skipSignFor?.includes(verdict.class)) return { verdict, signSkipped: true };
+  if (req.skipSignFor?.includes(verdict.class)) return { verdict };
   try {
-    const signed = await signer.sign({ ...req.sign, raw });
-    return { verdict, signed };
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    return { verdict, signError: { message: (e as Error).message, ...(typeof code === 'string' ? { code } : {}) } };
+    return { verdict, signed: await signer.sign({ ...req.sign, raw }) };
+  } catch {
+    return { verdict }; // the caller signs again after routing, and gets the error then
   }
 });
