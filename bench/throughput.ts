@@ -40,10 +40,10 @@
  * Equal load: both modes paced at the same rate, F of the signing-on rate;
  * at F = 0.5 no stage queues in either mode, so the pair differs in signing
  * alone — but on a virtual machine signing itself then costs more per
- * message than saturated (each message wakes a signing thread, and work
- * after an idle gap runs slower). Near 1 the signing-on run queues at the signing stage and the
- * stages after it batch more: that understates signing. Each phase ends with
- * the medians over its runs. `npm run bench:sign` measures the signer alone.
+ * message than saturated (each message wakes a worker thread, and work
+ * after an idle gap runs slower). Near 1 the signing-on run queues at the
+ * scan/sign stage and the stages after it batch more: that understates
+ * signing. Each phase ends with the medians over its runs. `npm run bench:sign` measures the signer alone.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -29,8 +29,8 @@ export const OFFER_BYTES = 16 * 1024 * 1024;
  * (187 MB promoted per 11,000 messages against 77 MB signing off). Batches of
  * 64 cut the V8 helpers' CPU with signing on by ~35 µs per message but took
  * ~30 % off the processor's peak rate (bench:quarantine: every batch pays a
- * fixed latency), so 256 stays; a bounded sliding window would get both
- * (docs/benchmarks.md, session 7).
+ * fixed latency), so 256 stays. A sliding window of 256 kept the peak rate
+ * but gained nothing with signing (docs/benchmarks.md, sessions 7 and 8).
  */
 export const BATCH = 256;
 /**

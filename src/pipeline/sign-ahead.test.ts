@@ -7,6 +7,7 @@ import type { StagePool } from './stage-pool.js';
 
 const verdict = (cls: Verdict['class']): Verdict => ({ class: cls, score: 0, reasons: [], fingerprint: 'f' }) as unknown as Verdict;
 const ctx = (messageId?: string) => ({ recipientCount: 1, mailFrom: 'a@t.example', ...(messageId ? { messageId } : {}) });
+const signReq = (raw: Buffer) => ({ raw, tenant: { id: 'acme' }, feedbackId: 'a:b:c:d' });
 
 /** A stage pool that records calls; scanThenSign resolves when `release` is called. */
 function fakePool() {
@@ -26,7 +27,7 @@ test('a registered message is scanned and signed in one call; the ticket holds t
   const f = fakePool();
   const ahead = createSignAhead(f.pool);
   const raw = Buffer.from('m1');
-  const t = ahead.expect('m1', { raw, tenant: { id: 'acme' }, feedbackId: 'a:b:c:d' });
+  const t = ahead.expect('m1', signReq(raw));
   const scanning = ahead.scan(raw, ctx('m1'));
   f.release();
   assert.equal((await scanning).class, 'clean');
@@ -40,12 +41,12 @@ test('unregistered messages, other bytes and closed tickets are only scanned', a
   const ahead = createSignAhead(f.pool, []);
   await ahead.scan(Buffer.from('x'), ctx());
   await ahead.scan(Buffer.from('x'), ctx('nobody'));
-  const t = ahead.expect('m2', { raw: Buffer.from('stored'), tenant: { id: 'acme' }, feedbackId: 'a:b:c:d' });
+  const t = ahead.expect('m2', signReq(Buffer.from('stored')));
   await ahead.scan(Buffer.from('stored'), ctx('m2')); // equal bytes, another Buffer: not the registered message
   t.close();
   assert.equal(t.result, null);
   const raw = Buffer.from('late');
-  const closed = ahead.expect('m3', { raw, tenant: { id: 'acme' }, feedbackId: 'a:b:c:d' });
+  const closed = ahead.expect('m3', signReq(raw));
   closed.close();
   await ahead.scan(raw, ctx('m3'));
   assert.deepEqual(f.calls, ['scan', 'scan', 'scan', 'scan']);
@@ -55,10 +56,10 @@ test('a scan finishing after its ticket closed does not touch a newer ticket of 
   const f = fakePool();
   const ahead = createSignAhead(f.pool);
   const raw = Buffer.from('m4');
-  const first = ahead.expect('m4', { raw, tenant: { id: 'acme' }, feedbackId: 'a:b:c:d' });
+  const first = ahead.expect('m4', signReq(raw));
   const scanning = ahead.scan(raw, ctx('m4'));
   first.close();
-  const second = ahead.expect('m4', { raw, tenant: { id: 'acme' }, feedbackId: 'a:b:c:d' });
+  const second = ahead.expect('m4', signReq(raw));
   f.release();
   await scanning;
   assert.notEqual(first.result, null);
